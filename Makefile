@@ -1,0 +1,49 @@
+# Bangfu — every target bootstraps .venv itself and is safe to run again.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PIP := $(BIN)/python -m pip
+DEPS := pyproject.toml constraints.txt
+
+.PHONY: run test test-browser lint bench messages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python $(DEPS)
+	$(PIP) install --quiet -c constraints.txt -e .
+	@touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(PIP) install --quiet -c constraints.txt -e '.[test]'
+	@touch $@
+
+## make run: migrate the embedded database, load demo data if empty, serve web + worker (PORT=8000)
+run: $(VENV)/.installed
+	$(BIN)/bangfu run
+
+## make test: the whole suite except the browser tests (DATABASE_URL selects PostgreSQL)
+test: $(VENV)/.installed-test
+	$(BIN)/pytest -m "not browser" -q
+
+## make test-browser: the browser tests in headless Chromium (/usr/bin/chromium)
+test-browser: $(VENV)/.installed-test
+	$(BIN)/pytest -m browser -q
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench: $(VENV)/.installed-test
+	@if ls bench/bench_*.py >/dev/null 2>&1; then \
+		for b in bench/bench_*.py; do $(BIN)/python $$b || exit 1; done; \
+	else echo "no benchmarks yet"; fi
+
+## make messages: extract and compile translations (needs gettext; compiled .mo files are committed)
+messages: $(VENV)/.installed
+	cd bangfu && ../$(BIN)/bangfu makemessages -l zh_Hans -l en --no-obsolete --no-location
+	cd bangfu && ../$(BIN)/bangfu compilemessages
+
+clean:
+	rm -rf $(VENV) var

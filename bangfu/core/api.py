@@ -1,0 +1,44 @@
+"""API base classes: every viewset reads through ``restrict`` (the scoping choke point)."""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import exceptions, serializers, viewsets
+
+from .permissions import METHOD_ACTIONS
+
+
+class ScopedViewSetMixin:
+    """``get_queryset`` through ``restrict``: objects outside the scope are 404s."""
+
+    queryset = None  # set on subclasses: the unrestricted base queryset (for the schema)
+
+    def get_queryset(self):
+        action = METHOD_ACTIONS.get(self.request.method, "view")
+        base = self.queryset.all()
+        return base.restrict(self.request.user, action)
+
+
+class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    pass
+
+
+class ScopedModelViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
+    pass
+
+
+class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """A foreign key that accepts only objects the requesting user may see."""
+
+    def get_queryset(self):
+        return super().get_queryset().restrict(self.context["request"].user, "view")
+
+
+def call_service(service, *args, **kwargs):
+    """Run a service for the API, turning Django's errors into DRF's (400 / 403)."""
+    try:
+        return service(*args, **kwargs)
+    except DjangoValidationError as exc:
+        detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+        raise exceptions.ValidationError(detail) from exc
+    except DjangoPermissionDenied as exc:
+        raise exceptions.PermissionDenied(str(exc) or None) from exc

@@ -1,0 +1,39 @@
+"""Navigation shell: what the menu shows to the current user."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+# (label, URL name, permission needed) — modules still to come have no URL yet.
+NAVIGATION = (
+    (_("Dashboard"), "core:home", None),
+    (_("Regions"), "regions:list", "regions.view_region"),
+    (_("Users"), "accounts:user-list", "accounts.view_user"),
+    (_("Audit logs"), "audit:index", "audit.view_loginlog"),
+)
+PLANNED_MODULES = (
+    _("Workshops"),
+    _("Laborers"),
+    _("Recruiting"),
+    _("Training"),
+    _("Subsidies"),
+    _("Returnees"),
+    _("Statistics"),
+    _("Ledgers"),
+)
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    items = [
+        {
+            "label": label,
+            "url": reverse(name),
+            "active": request.path == reverse(name)
+            or (name != "core:home" and request.path.startswith(reverse(name))),
+        }
+        for label, name, perm in NAVIGATION
+        if perm is None or user.has_perm(perm)
+    ]
+    return {"nav_items": items, "planned_modules": PLANNED_MODULES}

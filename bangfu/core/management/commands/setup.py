@@ -1,0 +1,57 @@
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+
+from bangfu.accounts.models import User
+from bangfu.accounts.roles import role_label
+from bangfu.accounts.services import DEMO_ACCOUNTS, create_demo_accounts
+from bangfu.regions.models import Region
+from bangfu.regions.services import load_bundled
+
+BUNDLED_REGION_FILES = ("heshan_regions.csv", "heshan_demo_villages.csv")
+
+
+class Command(BaseCommand):
+    help = (
+        "Prepare the database: migrate, sync roles, and on an empty database load the Heshan "
+        "regions and the demo accounts. Safe to run again."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-demo", action="store_true", help="Never create demo data.")
+
+    def handle(self, no_demo, **options):
+        call_command("migrate", interactive=False, verbosity=0)
+        if not Region.objects.exists():
+            for name in BUNDLED_REGION_FILES:
+                result = load_bundled(name)
+                self.stdout.write(
+                    f"{name}: " + _("%(count)s regions loaded.") % {"count": result.created}
+                )
+        if no_demo or settings.PRODUCTION:
+            return
+        if not User.objects.exists():
+            create_demo_accounts(settings.BANGFU_DEMO_PASSWORD)
+        self.print_demo_accounts()
+
+    def print_demo_accounts(self):
+        existing = set(
+            User.objects.filter(username__in=[a[0] for a in DEMO_ACCOUNTS]).values_list(
+                "username", flat=True
+            )
+        )
+        if not existing:
+            return
+        regions = Region.objects.in_bulk([a[2] for a in DEMO_ACCOUNTS])
+        self.stdout.write(
+            _("Demo accounts (password: %(password)s — demo use only):")
+            % {"password": settings.BANGFU_DEMO_PASSWORD}
+        )
+        for username, role_code, region_code, _name in DEMO_ACCOUNTS:
+            if username in existing:
+                role = role_label(role_code) if role_code else _("Superuser")
+                region = regions.get(region_code)
+                self.stdout.write(
+                    f"  {username:<12} {role}  {region.name if region else ''} {region_code}"
+                )

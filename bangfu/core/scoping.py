@@ -1,0 +1,69 @@
+"""The one scoping choke point: ``Model.objects.restrict(user, action)``.
+
+Region codes are hierarchical strings (province 2, city 4, county 6, township 9, village 12
+significant digits, padded to 12), so "my region and below" is a prefix match on an indexed
+column. Every model a user can reach inherits :class:`ScopedQuerySet`; views, API viewsets,
+exports, counts and charts read through ``restrict`` and nothing else.
+
+Rules, in order:
+
+1. anonymous or inactive users see nothing;
+2. the user needs the model permission for the action (``view``, ``add``, ``change``,
+   ``delete``) — otherwise nothing;
+3. superusers see everything;
+4. a user without a data-scope region sees nothing (never everything);
+5. otherwise rows whose ``scope_field`` starts with the user's scope prefix.
+"""
+
+from django.db import models
+
+ACTIONS = ("view", "add", "change", "delete")
+
+
+class ScopedQuerySet(models.QuerySet):
+    """QuerySet with the ``restrict`` choke point; the model names its region column."""
+
+    def restrict(self, user, action="view"):
+        if action not in ACTIONS:
+            raise ValueError(f"unknown action {action!r}")
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        opts = self.model._meta
+        if not user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}"):
+            return self.none()
+        if user.is_superuser:
+            return self
+        prefix = user.scope_prefix
+        if not prefix:
+            return self.none()
+        return self.filter(self.model.scope_q(user, prefix))
+
+
+class ScopedModel(models.Model):
+    """Base for every region-scoped model.
+
+    ``scope_field`` is the lookup path to a 12-digit region code. ``region__code`` reads the
+    ``region_id`` column itself (no join): :class:`Region` is keyed by its code.
+    A model with a narrower rule (workshop operators bound to workshops) overrides
+    :meth:`scope_q` — still reached only through ``restrict``.
+    """
+
+    scope_field = "region__code"
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def scope_q(cls, user, prefix):
+        return models.Q(**{f"{cls.scope_field}__startswith": prefix})
+
+    def get_scope_code(self):
+        """The region code this object is scoped by (follows ``scope_field``)."""
+        value = self
+        for part in self.scope_field.split("__"):
+            if value is None:
+                return None
+            value = getattr(value, part)
+        return value

@@ -1,0 +1,70 @@
+"""Site-wide guarantees: every page needs a login, health check, security headers."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC = {"healthz", "set_language", "accounts:login"}
+SAMPLE_KWARGS = {"pk": "430903105000", "code": "430903105000"}
+
+
+def page_patterns(resolver=None, prefix="", namespace=None):
+    """Every (name, path) of the site outside the API, which answers 401/403 itself."""
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = entry.namespace or namespace
+            yield from page_patterns(entry, prefix + str(entry.pattern), ns)
+        elif isinstance(entry, URLPattern) and entry.name:
+            name = f"{namespace}:{entry.name}" if namespace else entry.name
+            path = prefix + str(entry.pattern)
+            if not path.startswith("api/"):
+                yield name, path
+
+
+def concrete(path):
+    for key, value in SAMPLE_KWARGS.items():
+        path = path.replace(f"<str:{key}>", value).replace(f"<int:{key}>", "1")
+    return "/" + path
+
+
+def test_every_page_except_login_and_health_requires_login(client):
+    seen = 0
+    for name, path in page_patterns():
+        if name in PUBLIC:
+            continue
+        response = client.get(concrete(path))
+        assert response.status_code == 302, (name, path, response.status_code)
+        assert response["Location"].startswith("/accounts/login/"), name
+        seen += 1
+    assert seen >= 10
+
+
+def test_healthz_answers_ok_without_login(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+def test_pages_carry_a_strict_content_security_policy(login):
+    response = login("district").get("/regions/")
+    csp = response["Content-Security-Policy"]
+    assert "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp
+    assert response["X-Frame-Options"] == "DENY"
+
+
+def test_pages_have_no_inline_script_and_no_cdn(login):
+    client = login("district")
+    for path in ("/", "/regions/", "/accounts/users/", "/accounts/profile/", "/audit/logins/"):
+        html = client.get(path).content.decode()
+        assert "<script>" not in html and "<script type" not in html, path
+        assert "cdn" not in html.lower() and "https://" not in html, path
+
+
+def test_home_shows_navigation_by_permission(login):
+    html = login("cangshuipu").get("/").content.decode()
+    assert 'href="/regions/"' in html
+    assert 'href="/audit/' not in html  # only auditors read logs
+    assert 'href="/audit/' in login("auditor").get("/").content.decode()

@@ -1,0 +1,162 @@
+"""Generic scoped views: list (filters, sorting, pagination, htmx), detail, create/edit.
+
+Every view reads its objects through ``Model.objects.restrict(user, action)``; an object
+outside the user's scope is a 404, exactly like one that does not exist. Writes go through a
+service function named by the subclass, whose ``ValidationError`` becomes form errors and
+whose ``PermissionDenied`` becomes a 403.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, FormView, TemplateView
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+
+class ScopedMixin:
+    """Restricts ``get_queryset`` to what the user may do ``action`` on."""
+
+    model = None
+    action = "view"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.can(self.action):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return self.model.objects.restrict(self.request.user, self.action)
+
+    def can(self, action):
+        opts = self.model._meta
+        return self.request.user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["opts"] = self.model._meta
+        return context
+
+
+class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
+    """A filterable, sortable, paginated table. htmx requests get the table fragment only."""
+
+    template_name = "core/object_list.html"
+    paginate_by = 25
+    create_url = None  # URL name of the create view, shown when the user may add
+    title = None
+
+    def get_template_names(self):
+        if self.request.htmx:
+            return ["core/_table_block.html"]
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = self.title or capfirst(self.model._meta.verbose_name_plural)
+        context["create_url"] = self.create_url if self.create_url and self.can("add") else None
+        return context
+
+
+class ObjectDetailView(ScopedMixin, DetailView):
+    """One object; ``fields`` lists the attributes shown in the generic template."""
+
+    template_name = "core/object_detail.html"
+    fields = ()
+    edit_url = None
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        obj = self.object
+        context["rows"] = [
+            (obj._meta.get_field(name).verbose_name, self.display(obj, name))
+            for name in self.fields
+        ]
+        context["can_edit"] = (
+            self.edit_url
+            and self.model.objects.restrict(self.request.user, "change").filter(pk=obj.pk).exists()
+        )
+        return context
+
+    @staticmethod
+    def display(obj, name):
+        getter = getattr(obj, f"get_{name}_display", None)
+        value = getter() if getter else getattr(obj, name)
+        if isinstance(value, bool):
+            return _("Yes") if value else _("No")
+        return value if value not in (None, "") else "—"
+
+
+class ObjectEditView(ScopedMixin, FormView):
+    """Create (no ``pk`` in the URL) or edit an object through a service.
+
+    Subclasses implement ``save(form)`` calling one service and returning the object.
+    """
+
+    template_name = "core/object_form.html"
+    success_message = None
+
+    def dispatch(self, request, *args, **kwargs):
+        self.object = None
+        if "pk" in kwargs:
+            self.action = "change"
+            self.object = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
+        else:
+            self.action = "add"
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["user"] = self.request.user
+        if self.object is not None:
+            kwargs["instance"] = self.object
+        return kwargs
+
+    def form_valid(self, form):
+        try:
+            obj = self.save(form)
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, self.success_message or _("Saved: %(obj)s") % {"obj": obj})
+        return redirect(obj.get_absolute_url())
+
+    def save(self, form):
+        raise NotImplementedError
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["object"] = self.object
+        context["cancel_url"] = (
+            self.object.get_absolute_url()
+            if self.object
+            else self.request.META.get("HTTP_REFERER", "/")
+        )
+        meta = self.model._meta
+        context["title"] = (
+            _("Edit %(obj)s") % {"obj": self.object}
+            if self.object
+            else _("New %(model)s") % {"model": meta.verbose_name}
+        )
+        return context
+
+
+class HomeView(TemplateView):
+    template_name = "core/home.html"
+
+
+@login_not_required
+def healthz(request):
+    """Liveness and readiness: answers once the database is reachable."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
