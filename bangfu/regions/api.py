@@ -1,0 +1,46 @@
+from rest_framework import serializers
+
+from bangfu.core.api import ScopedModelViewSet, ScopedPrimaryKeyRelatedField, call_service
+
+from . import services
+from .filters import RegionFilter
+from .models import Region
+
+
+class RegionSerializer(serializers.ModelSerializer):
+    parent = ScopedPrimaryKeyRelatedField(
+        queryset=Region.objects.all(), allow_null=True, required=False
+    )
+
+    class Meta:
+        model = Region
+        fields = ("code", "name", "level", "parent", "aliases", "synthetic", "note")
+        extra_kwargs = {"code": {"validators": []}}
+
+
+class RegionViewSet(ScopedModelViewSet):
+    """行政区划 (administrative regions). Writes go through ``regions.services``; no deletes."""
+
+    queryset = Region.objects.select_related("parent")
+    serializer_class = RegionSerializer
+    filterset_class = RegionFilter
+    ordering_fields = ("code", "name", "level")
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def perform_create(self, serializer):
+        serializer.instance = call_service(
+            services.create_region, self.request.user, **serializer.validated_data
+        )
+
+    def perform_update(self, serializer):
+        region = serializer.instance
+        data = serializer.validated_data
+        serializer.instance = call_service(
+            services.update_region,
+            self.request.user,
+            region,
+            name=data.get("name", region.name),
+            aliases=data.get("aliases", region.aliases),
+            synthetic=data.get("synthetic", region.synthetic),
+            note=data.get("note", region.note),
+        )
