@@ -1,0 +1,61 @@
+"""Users with a role and a data-scope region."""
+
+from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
+from django.db import models
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from bangfu.core.scoping import ScopedModel, ScopedQuerySet
+
+from .roles import ROLES_BY_CODE
+
+
+class UserManager(DjangoUserManager.from_queryset(ScopedQuerySet)):
+    pass
+
+
+class User(ScopedModel, AbstractUser):
+    """A platform user. Roles are Django groups named by role code (see ``roles.py``)."""
+
+    region = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("data scope"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        help_text=_("The user sees and edits this region and everything below it; empty: nothing."),
+    )
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    organisation = models.CharField(_("organisation"), max_length=100, blank=True)
+
+    objects = UserManager()
+
+    class Meta(AbstractUser.Meta):
+        ordering = ["username"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def get_absolute_url(self):
+        return reverse("accounts:user-detail", args=[self.pk])
+
+    @cached_property
+    def scope_prefix(self):
+        return self.region.scope_prefix if self.region_id else None
+
+    @cached_property
+    def role_codes(self):
+        return [g.name for g in self.groups.all() if g.name in ROLES_BY_CODE]
+
+    @property
+    def roles(self):
+        return [ROLES_BY_CODE[code] for code in self.role_codes]
+
+    @property
+    def rank(self):
+        """Highest role rank (superusers outrank every role)."""
+        if self.is_superuser:
+            return 1000
+        return max((role.rank for role in self.roles), default=0)

@@ -1,0 +1,94 @@
+"""The roles of the platform, as data: Django groups with permissions and a rank.
+
+``sync_roles`` (run after every migrate) makes the groups match this table, so a later app
+adds its permissions here and nothing else changes. A user may grant only roles of a lower
+rank than their own highest role (superusers: any role).
+"""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+VIEW, ADD, CHANGE, DELETE = "view", "add", "change", "delete"
+CRUD = (VIEW, ADD, CHANGE, DELETE)
+
+
+@dataclass(frozen=True)
+class Role:
+    code: str
+    label: str
+    rank: int
+    description: str
+    permissions: tuple  # "app_label.codename"
+
+
+def perms(model, actions=CRUD):
+    app_label, model_name = model.split(".")
+    return tuple(f"{app_label}.{action}_{model_name}" for action in actions)
+
+
+REGISTRY_READ = perms("regions.region", (VIEW,))
+USER_ADMIN = perms("accounts.user", (VIEW, ADD, CHANGE))
+LOG_READ = (
+    *perms("audit.loginlog", (VIEW,)),
+    *perms("audit.accesslog", (VIEW,)),
+    *perms("audit.changelogentry", (VIEW,)),
+)
+
+ROLES = (
+    Role(
+        "district_admin",
+        _("District administrator"),
+        90,
+        _("Runs the platform for the district: users, roles, regions and every register."),
+        (*perms("regions.region", (VIEW, ADD, CHANGE)), *USER_ADMIN),
+    ),
+    Role(
+        "auditor",
+        _("Auditor"),
+        80,
+        _("Reads login, change and access logs; changes nothing."),
+        (*REGISTRY_READ, *LOG_READ),
+    ),
+    Role(
+        "leader",
+        _("Leader"),
+        70,
+        _("Reads statistics and dashboards of their region; changes nothing."),
+        REGISTRY_READ,
+    ),
+    Role(
+        "district_staff",
+        _("District staff"),
+        60,
+        _("Keeps the district registers: workshops, laborers, subsidies."),
+        REGISTRY_READ,
+    ),
+    Role(
+        "township_officer",
+        _("Township officer"),
+        50,
+        _("Keeps the registers of one township and manages its village informants and operators."),
+        (*REGISTRY_READ, *USER_ADMIN),
+    ),
+    Role(
+        "village_informant",
+        _("Village informant"),
+        30,
+        _("Records households and laborers of one village."),
+        REGISTRY_READ,
+    ),
+    Role(
+        "workshop_operator",
+        _("Workshop operator"),
+        20,
+        _("Keeps the positions, roster and wages of their own workshops."),
+        REGISTRY_READ,
+    ),
+)
+ROLES_BY_CODE = {role.code: role for role in ROLES}
+
+
+def role_label(code):
+    role = ROLES_BY_CODE.get(code)
+    return role.label if role else code
