@@ -1,0 +1,12 @@
+// Bangfu UI behaviour. No inline scripts anywhere (Content-Security-Policy: script-src 'self').
+document.addEventListener("click", (event) => {
+  const toggle = event.target.closest(".bf-tree-toggle");
+  if (!toggle) return;
+  const node = toggle.closest(".bf-tree-node");
+  if (node.classList.contains("open")) {
+    node.classList.replace("open", "closed");
+  } else {
+    node.classList.remove("closed");
+    node.classList.add("open");
+  }
+});
