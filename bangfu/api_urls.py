@@ -4,10 +4,19 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from bangfu.accounts.api import MeView, TokenView
+from bangfu.labor.api import EmploymentViewSet, HouseholdViewSet, LaborerViewSet, WageViewSet
 from bangfu.regions.api import RegionViewSet
+from bangfu.workshops.api import EnterpriseViewSet, PositionViewSet, WorkshopViewSet
 
 router = DefaultRouter()
 router.register("regions", RegionViewSet, basename="region")
+router.register("enterprises", EnterpriseViewSet, basename="enterprise")
+router.register("workshops", WorkshopViewSet, basename="workshop")
+router.register("positions", PositionViewSet, basename="position")
+router.register("households", HouseholdViewSet, basename="household")
+router.register("laborers", LaborerViewSet, basename="laborer")
+router.register("employments", EmploymentViewSet, basename="employment")
+router.register("wages", WageViewSet, basename="wage")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),

@@ -87,6 +87,8 @@ INSTALLED_APPS = [
     "bangfu.regions",
     "bangfu.accounts",
     "bangfu.audit",
+    "bangfu.workshops",
+    "bangfu.labor",
 ]
 
 MIDDLEWARE = [
@@ -269,6 +271,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"WorkshopStatusEnum": "bangfu.workshops.models.Status"},
 }
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"

@@ -2,11 +2,13 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from bangfu.core.filters import ScopedFilterSet
+
 from .models import User
 from .roles import ROLES
 
 
-class UserFilter(django_filters.FilterSet):
+class UserFilter(ScopedFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     role = django_filters.ChoiceFilter(
         label=_("role"), field_name="groups__name", choices=[(r.code, r.label) for r in ROLES]

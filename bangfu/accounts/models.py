@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bangfu.core.scoping import ScopedModel, ScopedQuerySet
 
-from .roles import ROLES_BY_CODE
+from .roles import ROLES_BY_CODE, WORKSHOP_OPERATOR
 
 
 class UserManager(DjangoUserManager.from_queryset(ScopedQuerySet)):
@@ -48,6 +48,11 @@ class User(ScopedModel, AbstractUser):
     @cached_property
     def role_codes(self):
         return [g.name for g in self.groups.all() if g.name in ROLES_BY_CODE]
+
+    @cached_property
+    def bound_to_workshops(self):
+        """Workshop operators (and nothing more) see only the workshops they operate."""
+        return not self.is_superuser and self.role_codes == [WORKSHOP_OPERATOR]
 
     @property
     def roles(self):

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 VIEW, ADD, CHANGE, DELETE = "view", "add", "change", "delete"
+WORKSHOP_OPERATOR = "workshop_operator"
 CRUD = (VIEW, ADD, CHANGE, DELETE)
 
 
@@ -27,8 +28,19 @@ def perms(model, actions=CRUD):
     return tuple(f"{app_label}.{action}_{model_name}" for action in actions)
 
 
-REGISTRY_READ = perms("regions.region", (VIEW,))
+REGION_READ = perms("regions.region", (VIEW,))
 USER_ADMIN = perms("accounts.user", (VIEW, ADD, CHANGE))
+READ, WRITE = (VIEW,), (VIEW, ADD, CHANGE)
+WORKSHOP_MODELS = ("workshops.enterprise", "workshops.workshop", "workshops.position")
+LABOR_MODELS = ("labor.household", "labor.laborer", "labor.employment", "labor.wagerecord")
+
+
+def perms_for(models, actions):
+    return tuple(p for model in models for p in perms(model, actions))
+
+
+REGISTRY_WRITE = (*perms_for(WORKSHOP_MODELS + LABOR_MODELS, WRITE), "labor.view_full_id")
+REGISTRY_VIEW = perms_for(WORKSHOP_MODELS + LABOR_MODELS, READ)
 LOG_READ = (
     *perms("audit.loginlog", (VIEW,)),
     *perms("audit.accesslog", (VIEW,)),
@@ -41,49 +53,62 @@ ROLES = (
         _("District administrator"),
         90,
         _("Runs the platform for the district: users, roles, regions and every register."),
-        (*perms("regions.region", (VIEW, ADD, CHANGE)), *USER_ADMIN),
+        (
+            *perms("regions.region", (VIEW, ADD, CHANGE)),
+            *USER_ADMIN,
+            *REGISTRY_WRITE,
+            "workshops.review_workshop",
+        ),
     ),
     Role(
         "auditor",
         _("Auditor"),
         80,
         _("Reads login, change and access logs; changes nothing."),
-        (*REGISTRY_READ, *LOG_READ),
+        (*REGION_READ, *LOG_READ),
     ),
     Role(
         "leader",
         _("Leader"),
         70,
         _("Reads statistics and dashboards of their region; changes nothing."),
-        REGISTRY_READ,
+        (*REGION_READ, *REGISTRY_VIEW),
     ),
     Role(
         "district_staff",
         _("District staff"),
         60,
         _("Keeps the district registers: workshops, laborers, subsidies."),
-        REGISTRY_READ,
+        (*REGION_READ, *REGISTRY_WRITE, "workshops.review_workshop"),
     ),
     Role(
         "township_officer",
         _("Township officer"),
         50,
         _("Keeps the registers of one township and manages its village informants and operators."),
-        (*REGISTRY_READ, *USER_ADMIN),
+        (*REGION_READ, *USER_ADMIN, *perms_for(WORKSHOP_MODELS + LABOR_MODELS, WRITE)),
     ),
     Role(
         "village_informant",
         _("Village informant"),
         30,
         _("Records households and laborers of one village."),
-        REGISTRY_READ,
+        (
+            *REGION_READ,
+            *perms_for(("labor.household", "labor.laborer"), WRITE),
+            *perms_for(WORKSHOP_MODELS + ("labor.employment",), READ),
+        ),
     ),
     Role(
-        "workshop_operator",
+        WORKSHOP_OPERATOR,
         _("Workshop operator"),
         20,
         _("Keeps the positions, roster and wages of their own workshops."),
-        REGISTRY_READ,
+        (
+            *REGION_READ,
+            *perms_for(("workshops.enterprise", "workshops.workshop", "labor.laborer"), READ),
+            *perms_for(("workshops.position", "labor.employment", "labor.wagerecord"), WRITE),
+        ),
     ),
 )
 ROLES_BY_CODE = {role.code: role for role in ROLES}

@@ -1,10 +1,12 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from bangfu.core.filters import ScopedFilterSet
+
 from .models import AccessAction, AccessLog, ChangeLogEntry, LoginLog
 
 
-class DateRangeFilterSet(django_filters.FilterSet):
+class DateRangeFilterSet(ScopedFilterSet):
     since = django_filters.DateFilter(label=_("from"), field_name="at", lookup_expr="date__gte")
     until = django_filters.DateFilter(label=_("to"), field_name="at", lookup_expr="date__lte")
 
@@ -29,7 +31,7 @@ class AccessLogFilter(DateRangeFilterSet):
         fields = ["action", "user", "since", "until"]
 
 
-class ChangeLogFilter(django_filters.FilterSet):
+class ChangeLogFilter(ScopedFilterSet):
     since = django_filters.DateFilter(
         label=_("from"), field_name="timestamp", lookup_expr="date__gte"
     )

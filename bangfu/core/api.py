@@ -42,3 +42,12 @@ def call_service(service, *args, **kwargs):
         raise exceptions.ValidationError(detail) from exc
     except DjangoPermissionDenied as exc:
         raise exceptions.PermissionDenied(str(exc) or None) from exc
+
+
+def merged_fields(serializer):
+    """The instance's current values overlaid with the validated input (for partial updates)."""
+    names = [name for name, field in serializer.fields.items() if not field.read_only]
+    return {
+        **{name: getattr(serializer.instance, name) for name in names},
+        **serializer.validated_data,
+    }

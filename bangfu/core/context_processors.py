@@ -6,13 +6,18 @@ from django.utils.translation import gettext_lazy as _
 # (label, URL name, permission needed) — modules still to come have no URL yet.
 NAVIGATION = (
     (_("Dashboard"), "core:home", None),
+    (_("Workshops"), "workshops:workshop-list", "workshops.view_workshop"),
+    (_("Enterprises"), "workshops:enterprise-list", "workshops.view_enterprise"),
+    (_("Positions"), "workshops:position-list", "workshops.view_position"),
+    (_("Households"), "labor:household-list", "labor.view_household"),
+    (_("Laborers"), "labor:laborer-list", "labor.view_laborer"),
+    (_("Employment"), "labor:employment-list", "labor.view_employment"),
+    (_("Wages"), "labor:wage-list", "labor.view_wagerecord"),
     (_("Regions"), "regions:list", "regions.view_region"),
     (_("Users"), "accounts:user-list", "accounts.view_user"),
     (_("Audit logs"), "audit:index", "audit.view_loginlog"),
 )
 PLANNED_MODULES = (
-    _("Workshops"),
-    _("Laborers"),
     _("Recruiting"),
     _("Training"),
     _("Subsidies"),

@@ -44,11 +44,15 @@ class ScopedModel(models.Model):
 
     ``scope_field`` is the lookup path to a 12-digit region code. ``region__code`` reads the
     ``region_id`` column itself (no join): :class:`Region` is keyed by its code.
-    A model with a narrower rule (workshop operators bound to workshops) overrides
-    :meth:`scope_q` — still reached only through ``restrict``.
+
+    ``operator_field`` is the path from a row to the users operating its workshop. Workshop
+    operators (users bound to workshops) see only rows reached through it, inside their region
+    scope; ``None`` leaves the model scoped by region alone. A model with yet another rule
+    overrides :meth:`scope_q` — still reached only through ``restrict``.
     """
 
     scope_field = "region__code"
+    operator_field = None
 
     objects = ScopedQuerySet.as_manager()
 
@@ -57,7 +61,11 @@ class ScopedModel(models.Model):
 
     @classmethod
     def scope_q(cls, user, prefix):
-        return models.Q(**{f"{cls.scope_field}__startswith": prefix})
+        q = models.Q(**{f"{cls.scope_field}__startswith": prefix})
+        if cls.operator_field and user.bound_to_workshops:
+            bound = cls._base_manager.filter(**{cls.operator_field: user}).values("pk")
+            q &= models.Q(pk__in=bound)
+        return q
 
     def get_scope_code(self):
         """The region code this object is scoped by (follows ``scope_field``)."""

@@ -18,6 +18,20 @@ from django.views.generic import DetailView, FormView, TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from bangfu.audit.models import AccessAction
+from bangfu.audit.services import log_access
+
+from .exports import EXPORT_ROW_LIMIT, xlsx_response
+
+
+def add_service_errors(form, exc):
+    """Put a service's ValidationError next to the matching fields (others at the top)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
 
 class ScopedMixin:
     """Restricts ``get_queryset`` to what the user may do ``action`` on."""
@@ -44,17 +58,61 @@ class ScopedMixin:
 
 
 class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
-    """A filterable, sortable, paginated table. htmx requests get the table fragment only."""
+    """A filterable, sortable, paginated table. htmx requests get the table fragment only.
+
+    ``?export=xlsx`` downloads the current filtered, sorted view (every page) as xlsx through
+    the same scoped queryset; an export with unmasked personal data is written to the access log.
+    """
 
     template_name = "core/object_list.html"
     paginate_by = 25
     create_url = None  # URL name of the create view, shown when the user may add
     title = None
 
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("export") == "xlsx":
+            return self.export()
+        return super().get(request, *args, **kwargs)
+
     def get_template_names(self):
-        if self.request.htmx:
+        if self.request.htmx and self.request.htmx.target == "object-table":
             return ["core/_table_block.html"]
         return [self.template_name]
+
+    def export(self):
+        filterset = self.filterset_class(
+            self.request.GET, queryset=self.get_queryset(), request=self.request
+        )
+        if not filterset.is_valid():
+            messages.error(self.request, _("Fix the filters before exporting."))
+            return redirect(self.request.path)
+        queryset = filterset.qs
+        if queryset.count() > EXPORT_ROW_LIMIT:
+            messages.error(
+                self.request,
+                _("More than %(limit)s rows: narrow the filters, or use the ledger export.")
+                % {"limit": EXPORT_ROW_LIMIT},
+            )
+            return redirect(
+                f"{self.request.path}?{self.request.GET.urlencode().replace('export=xlsx', '')}"
+            )
+        table_class, personal = self.get_export_table_class()
+        table = table_class(
+            queryset, request=self.request, order_by=self.request.GET.get("sort") or None
+        )
+        rows = table.as_values()
+        title = self.title or capfirst(self.model._meta.verbose_name_plural)
+        if personal:
+            log_access(
+                self.request,
+                AccessAction.EXPORT_PERSONAL,
+                detail=f"{title} ?{self.request.GET.urlencode()}",
+            )
+        return xlsx_response(title, next(rows), rows, self.model._meta.model_name)
+
+    def get_export_table_class(self):
+        """(table class, whether it exports unmasked personal data — then the export is logged)."""
+        return self.table_class, False
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -121,11 +179,7 @@ class ObjectEditView(ScopedMixin, FormView):
         try:
             obj = self.save(form)
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc)
+            add_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, self.success_message or _("Saved: %(obj)s") % {"obj": obj})
         return redirect(obj.get_absolute_url())

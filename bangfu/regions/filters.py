@@ -2,10 +2,12 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from bangfu.core.filters import ScopedFilterSet
+
 from .models import Level, Region
 
 
-class RegionFilter(django_filters.FilterSet):
+class RegionFilter(ScopedFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     level = django_filters.ChoiceFilter(label=_("level"), choices=Level.choices)
     parent = django_filters.CharFilter(label=_("parent code"), field_name="parent_id")

@@ -1,12 +1,14 @@
 """Site-wide guarantees: every page needs a login, health check, security headers."""
 
+import re
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 pytestmark = pytest.mark.django_db
 
 PUBLIC = {"healthz", "set_language", "accounts:login"}
-SAMPLE_KWARGS = {"pk": "430903105000", "code": "430903105000"}
+SAMPLES = {"str": "430903105000", "int": "1", "slug": "recognize"}
 
 
 def page_patterns(resolver=None, prefix="", namespace=None):
@@ -24,9 +26,7 @@ def page_patterns(resolver=None, prefix="", namespace=None):
 
 
 def concrete(path):
-    for key, value in SAMPLE_KWARGS.items():
-        path = path.replace(f"<str:{key}>", value).replace(f"<int:{key}>", "1")
-    return "/" + path
+    return "/" + re.sub(r"<(\w+):\w+>", lambda m: SAMPLES[m.group(1)], path)
 
 
 def test_every_page_except_login_and_health_requires_login(client):

@@ -1,0 +1,44 @@
+"""Shared models: versioned policy parameters."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ParameterQuerySet(models.QuerySet):
+    def value_at(self, key, on_date, region_code):
+        """The parameter in force on ``on_date`` for ``region_code`` (most specific region wins)."""
+        candidates = [
+            p
+            for p in self.filter(key=key, effective_from__lte=on_date).order_by("-effective_from")
+            if region_code.startswith(p.region_prefix)
+            and (p.effective_to is None or p.effective_to >= on_date)
+        ]
+        candidates.sort(key=lambda p: (len(p.region_prefix), p.effective_from), reverse=True)
+        return candidates[0] if candidates else None
+
+
+class Parameter(models.Model):
+    """A policy rule's number, versioned: effective dates, the region it applies to, its source.
+
+    Rules change by province, year and policy document, so they are data, never constants.
+    """
+
+    key = models.CharField(_("key"), max_length=80, db_index=True)
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
+    region_prefix = models.CharField(
+        _("region prefix"), max_length=12, blank=True, help_text=_("Empty: everywhere; 43: Hunan.")
+    )
+    effective_from = models.DateField(_("effective from"))
+    effective_to = models.DateField(_("effective to"), null=True, blank=True)
+    source = models.CharField(_("source document"), max_length=200)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+
+    objects = ParameterQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["key", "-effective_from"]
+        verbose_name = _("policy parameter")
+        verbose_name_plural = _("policy parameters")
+
+    def __str__(self):
+        return f"{self.key}={self.value} ({self.source})"

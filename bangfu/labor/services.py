@@ -1,0 +1,295 @@
+"""Writes for households, laborers, employment and wages; every rule lives here.
+
+The spreadsheet importer (issue #5) reuses ``prepare_identity`` and the same field checks.
+"""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from pypinyin import Style, lazy_pinyin
+
+from bangfu.core import pii
+from bangfu.core.dates import month_start
+from bangfu.core.identity import id_birth_date, id_gender, mask_id_number, validate_id_number
+from bangfu.regions.models import Level, Region
+from bangfu.workshops.models import Status, Workshop
+
+from .models import Category, Employment, Household, Laborer, WageRecord, WorkStatus
+
+HIRING_STATUSES = (Status.APPLYING, Status.RECOGNIZED, Status.WATCH)
+
+
+class LaborerRowsInvalid(ValidationError):
+    """Some laborer rows of a household registration are invalid; nothing was saved.
+
+    ``rows`` is ``[(index, {field: [messages]}), ...]`` so each message lands on its row.
+    """
+
+    def __init__(self, rows):
+        self.rows = rows
+        super().__init__(
+            [
+                _("Row %(row)s: %(errors)s")
+                % {"row": i + 1, "errors": " ".join(sum(e.values(), []))}
+                for i, e in rows
+            ]
+        )
+
+
+def _require(user, model, action, obj=None):
+    if obj is None:
+        opts = model._meta
+        if not user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}"):
+            raise PermissionDenied(_("You do not have permission for this action."))
+    elif not model.objects.restrict(user, action).filter(pk=obj.pk).exists():
+        raise PermissionDenied(_("This record is outside your data scope."))
+
+
+def pinyin_keys(name):
+    """Full pinyin and initials of a name, for searches like ``zhangsan`` or ``zs``."""
+    syllables = lazy_pinyin(name, errors="ignore")
+    initials = lazy_pinyin(name, style=Style.FIRST_LETTER, errors="ignore")
+    return "".join(syllables).lower(), "".join(initials).lower()
+
+
+def prepare_identity(raw_id_number):
+    """Validated ID → stored fields: ciphertext, blind index, masked copy, gender, birth date."""
+    number = validate_id_number(raw_id_number)
+    return {
+        "id_cipher": pii.encrypt(number),
+        "id_index": pii.blind_index(number),
+        "id_masked": mask_id_number(number),
+        "gender": id_gender(number),
+        "birth_date": id_birth_date(number),
+    }
+
+
+def find_by_id_number(raw_id_number):
+    """The laborer with this exact ID number, or None (unscoped: callers restrict)."""
+    return Laborer.objects.filter(
+        id_index=pii.blind_index(validate_id_number(raw_id_number))
+    ).first()
+
+
+# --- households and laborers ------------------------------------------------------------------
+
+
+def _check_household(user, fields):
+    region = fields["region"]
+    if region.level != Level.VILLAGE:
+        raise ValidationError({"region": _("Choose the village (or community) of the household.")})
+    if not Region.objects.restrict(user).filter(pk=region.pk).exists():
+        raise ValidationError(
+            {"region": _("%(region)s is outside your data scope.") % {"region": region}}
+        )
+    if fields.get("category") != Category.MONITORED:
+        fields["monitor_type"] = fields["risk_status"] = ""
+    elif not fields.get("monitor_type") or not fields.get("risk_status"):
+        raise ValidationError(
+            {"monitor_type": _("A monitored household needs its monitoring type and risk status.")}
+        )
+
+
+def _apply_laborer_fields(user, laborer, id_number, fields):
+    if id_number is not None:
+        try:
+            identity = prepare_identity(id_number)
+        except ValidationError as exc:
+            raise ValidationError({"id_number": exc.messages}) from exc
+        other = Laborer.objects.filter(id_index=identity["id_index"]).exclude(pk=laborer.pk).first()
+        if other is not None and Laborer.objects.restrict(user).filter(pk=other.pk).exists():
+            raise ValidationError(
+                {
+                    "id_number": _(
+                        "This ID number is already registered (%(name)s, in the %(household)s)."
+                    )
+                    % {"name": other.name, "household": other.household}
+                }
+            )
+        if other is not None:
+            raise ValidationError(
+                {
+                    "id_number": _(
+                        "This ID number is already registered outside your data scope; "
+                        "ask the district office to move the person."
+                    )
+                }
+            )
+        for name, value in identity.items():
+            setattr(laborer, name, value)
+    for name, value in fields.items():
+        setattr(laborer, name, value)
+    laborer.name_pinyin, laborer.name_initials = pinyin_keys(laborer.name)
+    laborer.region_id = laborer.household.region_id
+
+
+@transaction.atomic
+def register_household(user, household_fields, laborers=()):
+    """A household and its laborers, all or nothing.
+
+    ``laborers`` is a sequence of dicts with ``id_number`` and the laborer fields; invalid rows
+    raise :class:`LaborerRowsInvalid` after every row was checked.
+    """
+    _require(user, Household, "add")
+    _check_household(user, household_fields)
+    household = Household(**household_fields)
+    household.full_clean()
+    household.save()
+    errors, seen = [], {}
+    for index, data in enumerate(laborers):
+        data = dict(data)
+        id_number = data.pop("id_number")
+        try:
+            _require(user, Laborer, "add")
+            laborer = Laborer(household=household)
+            _apply_laborer_fields(user, laborer, id_number, data)
+            if laborer.id_index in seen:
+                raise ValidationError(
+                    {
+                        "id_number": _("The same ID number is given twice (rows %(a)s and %(b)s).")
+                        % {"a": seen[laborer.id_index] + 1, "b": index + 1}
+                    }
+                )
+            seen[laborer.id_index] = index
+            laborer.full_clean(exclude=["id_cipher", "id_index", "name_pinyin", "name_initials"])
+            laborer.save()
+        except ValidationError as exc:
+            errors.append(
+                (
+                    index,
+                    exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages},
+                )
+            )
+    if errors:
+        raise LaborerRowsInvalid(errors)
+    return household
+
+
+@transaction.atomic
+def update_household(user, household, **fields):
+    _require(user, Household, "change", household)
+    _check_household(user, fields)
+    for name, value in fields.items():
+        setattr(household, name, value)
+    household.full_clean()
+    household.save()
+    household.laborers.update(region_id=household.region_id)
+    return household
+
+
+@transaction.atomic
+def add_laborer(user, household, *, id_number, **fields):
+    """Register one more laborer in a household the user may change."""
+    _require(user, Household, "change", household)
+    _require(user, Laborer, "add")
+    laborer = Laborer(household=household)
+    _apply_laborer_fields(user, laborer, id_number, fields)
+    laborer.full_clean(exclude=["id_cipher", "id_index", "name_pinyin", "name_initials"])
+    laborer.save()
+    return laborer
+
+
+@transaction.atomic
+def update_laborer(user, laborer, *, id_number=None, **fields):
+    """Edit a laborer; a new ID number (if given) is validated and re-encrypted."""
+    _require(user, Laborer, "change", laborer)
+    _apply_laborer_fields(user, laborer, id_number or None, fields)
+    laborer.full_clean(exclude=["id_cipher", "id_index", "name_pinyin", "name_initials"])
+    laborer.save()
+    return laborer
+
+
+# --- employment and wages ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def hire(user, *, laborer, position, start_date, contract_type, monthly_wage):
+    """Employ a laborer in a position; one open employment per laborer (database constraint)."""
+    _require(user, Employment, "add")
+    workshop = position.workshop
+    if not Workshop.objects.restrict(user).filter(pk=workshop.pk).exists():
+        raise ValidationError({"position": _("The workshop is outside your data scope.")})
+    if workshop.status not in HIRING_STATUSES:
+        raise ValidationError(
+            {
+                "position": _("The workshop is %(status)s and cannot hire.")
+                % {"status": Status(workshop.status).label}
+            }
+        )
+    if position.posted_on > start_date or (position.closed_on and position.closed_on < start_date):
+        raise ValidationError({"start_date": _("The position is not open on the start date.")})
+    employment = Employment(
+        laborer=laborer,
+        workshop=workshop,
+        position=position,
+        region_id=workshop.region_id,
+        laborer_region_id=laborer.region_id,
+        start_date=start_date,
+        contract_type=contract_type,
+        monthly_wage=monthly_wage,
+    )
+    employment.full_clean(exclude=["laborer"], validate_constraints=False)
+    open_job = (
+        Employment.objects.filter(laborer=laborer, end_date__isnull=True)
+        .select_related("workshop")
+        .first()
+    )
+    if open_job is not None:
+        raise ValidationError(
+            {
+                "laborer": _(
+                    "%(name)s is still employed at %(workshop)s; record the leaving first."
+                )
+                % {"name": laborer.name, "workshop": open_job.workshop}
+            }
+        )
+    try:
+        with transaction.atomic():
+            employment.save()
+    except IntegrityError as exc:  # a simultaneous hire won the race
+        raise ValidationError(
+            {"laborer": _("%(name)s has just been hired elsewhere.") % {"name": laborer.name}}
+        ) from exc
+    Laborer.objects.filter(pk=laborer.pk).update(work_status=WorkStatus.WORKSHOP)
+    return employment
+
+
+@transaction.atomic
+def leave(user, employment, *, end_date, reason="", work_status=WorkStatus.RETURNED_UNEMPLOYED):
+    """Record that a laborer left; wages after the leaving month are refused."""
+    _require(user, Employment, "change", employment)
+    if employment.end_date is not None:
+        raise ValidationError(_("This employment has already ended."))
+    if end_date < employment.start_date:
+        raise ValidationError({"end_date": _("The leaving date cannot be before the start date.")})
+    if employment.wages.filter(month__gt=month_start(end_date)).exists():
+        raise ValidationError(
+            {"end_date": _("Wages are recorded after this date; correct them first.")}
+        )
+    employment.end_date, employment.leave_reason = end_date, reason
+    employment.save()
+    Laborer.objects.filter(pk=employment.laborer_id).update(work_status=work_status)
+    return employment
+
+
+@transaction.atomic
+def record_wage(user, employment, *, month, amount):
+    """Record (or correct) the wage paid for one month of an employment."""
+    _require(user, Employment, "change", employment)
+    month = month_start(month)
+    if month < month_start(employment.start_date) or (
+        employment.end_date and month > month_start(employment.end_date)
+    ):
+        raise ValidationError({"month": _("The month is outside the employment period.")})
+    if month > datetime.date.today():
+        raise ValidationError({"month": _("Wages cannot be recorded for a future month.")})
+    if amount < 0:
+        raise ValidationError({"amount": _("The amount cannot be negative.")})
+    record, _created = WageRecord.objects.update_or_create(
+        employment=employment,
+        month=month,
+        defaults={"amount": amount, "region_id": employment.region_id},
+    )
+    return record

@@ -1,0 +1,319 @@
+"""Writes for enterprises, workshops (lifecycle) and positions; every rule lives here."""
+
+import datetime
+from dataclasses import asdict, dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q, Sum
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from bangfu.core.dates import add_months
+from bangfu.core.identity import validate_uscc
+from bangfu.core.models import Parameter
+
+from .models import CriteriaGroup, Enterprise, Position, Status, StatusChange, Workshop
+
+# Allowed lifecycle moves: from status → statuses it may go to.
+TRANSITIONS = {
+    Status.APPLYING: {Status.RECOGNIZED, Status.REJECTED},
+    Status.RECOGNIZED: {Status.WATCH, Status.REMOVED},
+    Status.WATCH: {Status.RECOGNIZED, Status.REMOVED},
+    Status.REMOVED: {Status.RECOGNIZED},
+    Status.REJECTED: {Status.APPLYING},
+}
+GRACE_MONTHS_KEY = "workshop.watch_grace_months"
+
+
+def _require(user, model, action, obj=None):
+    """PermissionDenied unless ``obj`` (or the model, for adds) is within ``restrict``."""
+    queryset = model.objects.restrict(user, action)
+    if obj is None:
+        if not user.has_perm(f"{model._meta.app_label}.{action}_{model._meta.model_name}"):
+            raise PermissionDenied(_("You do not have permission for this action."))
+    elif not queryset.filter(pk=obj.pk).exists():
+        raise PermissionDenied(_("This record is outside your data scope."))
+
+
+def _require_region(user, region):
+    from bangfu.regions.models import Region
+
+    if not Region.objects.restrict(user).filter(pk=region.pk).exists():
+        raise ValidationError(
+            {"region": _("%(region)s is outside your data scope.") % {"region": region}}
+        )
+
+
+# --- enterprises ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_enterprise(user, enterprise=None, **fields):
+    """Create or update an enterprise; the USCC is validated and unique."""
+    _require(user, Enterprise, "change" if enterprise else "add", enterprise)
+    _require_region(user, fields["region"])
+    try:
+        fields["uscc"] = validate_uscc(fields["uscc"])
+    except ValidationError as exc:
+        raise ValidationError({"uscc": exc.messages}) from exc
+    duplicate = Enterprise.objects.filter(uscc=fields["uscc"]).exclude(
+        pk=getattr(enterprise, "pk", None)
+    )
+    if duplicate.exists():
+        raise ValidationError(
+            {
+                "uscc": _("An enterprise with this credit code is already registered: %(name)s.")
+                % {"name": duplicate.first().name}
+            }
+        )
+    enterprise = enterprise or Enterprise()
+    for name, value in fields.items():
+        setattr(enterprise, name, value)
+    enterprise.full_clean()
+    enterprise.save()
+    return enterprise
+
+
+# --- recognition criteria ---------------------------------------------------------------------
+
+
+@dataclass
+class Criterion:
+    key: str
+    label: str
+    required: float | None
+    actual: float
+    passed: bool
+    source: str
+
+
+CRITERIA = {
+    CriteriaGroup.FACTORY: (
+        ("min_floor_area", gettext_lazy("Floor area (m²)")),
+        ("min_positions", gettext_lazy("Positions open")),
+        ("min_poor_laborers", gettext_lazy("Poverty-alleviated laborers employed")),
+    ),
+    CriteriaGroup.HOME: (
+        ("min_poor_laborers", gettext_lazy("Poverty-alleviated laborers employed")),
+    ),
+}
+
+
+def open_positions(workshop, on):
+    return workshop.positions.filter(
+        Q(closed_on__isnull=True) | Q(closed_on__gte=on), posted_on__lte=on
+    )
+
+
+def assisted_employed(workshop, on):
+    """Distinct laborers from assisted households employed at the workshop on ``on``."""
+    from bangfu.labor.models import ASSISTED_CATEGORIES
+
+    return (
+        workshop.employments.filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=on), start_date__lte=on
+        )
+        .filter(laborer__household__category__in=ASSISTED_CATEGORIES)
+        .values("laborer")
+        .distinct()
+        .count()
+    )
+
+
+def recognition_check(workshop, on=None):
+    """Each criterion in force on ``on`` for this workshop: required, actual, passed, source."""
+    on = on or datetime.date.today()
+    actuals = {
+        "min_floor_area": lambda: float(workshop.floor_area),
+        "min_positions": lambda: (
+            open_positions(workshop, on).aggregate(n=Sum("headcount"))["n"] or 0
+        ),
+        "min_poor_laborers": lambda: assisted_employed(workshop, on),
+    }
+    group = workshop.workshop_type.criteria_group
+    results = []
+    for key, label in CRITERIA[group]:
+        parameter = Parameter.objects.value_at(f"recognition.{group}.{key}", on, workshop.region_id)
+        actual = actuals[key]()
+        if parameter is None:
+            results.append(Criterion(key, str(label), None, actual, False, _("No rule in force")))
+        else:
+            required = float(parameter.value)
+            results.append(
+                Criterion(key, str(label), required, actual, actual >= required, parameter.source)
+            )
+    return results
+
+
+# --- lifecycle --------------------------------------------------------------------------------
+
+
+def _move(user, workshop, to_status, on, reason="", *, overridden=False, check=()):
+    _require(user, Workshop, "change", workshop)
+    if not user.has_perm("workshops.review_workshop") and to_status != Status.APPLYING:
+        raise PermissionDenied(_("Only reviewing officers may change a workshop's status."))
+    if to_status not in TRANSITIONS.get(workshop.status, set()):
+        raise ValidationError(
+            _("A workshop in status “%(from)s” cannot become “%(to)s”.")
+            % {"from": Status(workshop.status).label, "to": Status(to_status).label}
+        )
+    if on < workshop.status_since:
+        raise ValidationError(
+            {
+                "on": _("The date cannot be before the current status began (%(date)s).")
+                % {"date": workshop.status_since}
+            }
+        )
+    StatusChange.objects.create(
+        workshop=workshop,
+        from_status=workshop.status,
+        to_status=to_status,
+        on=on,
+        reason=reason,
+        overridden=overridden,
+        check_result=[asdict(c) for c in check],
+        actor=user,
+    )
+    workshop.status, workshop.status_since = to_status, on
+    if to_status != Status.WATCH:
+        workshop.grace_until = None
+    workshop.save()
+    return workshop
+
+
+@transaction.atomic
+def apply(user, *, operators=(), **fields):
+    """Record a workshop application (申报); it starts in status “application pending”."""
+    _require(user, Workshop, "add")
+    _require_region(user, fields["region"])
+    if not Enterprise.objects.restrict(user).filter(pk=fields["enterprise"].pk).exists():
+        raise ValidationError({"enterprise": _("The enterprise is outside your data scope.")})
+    on = fields.pop("applied_on", None) or datetime.date.today()
+    workshop = Workshop(status=Status.APPLYING, status_since=on, **fields)
+    workshop.full_clean()
+    workshop.save()
+    workshop.operators.set(operators)
+    StatusChange.objects.create(
+        workshop=workshop,
+        to_status=Status.APPLYING,
+        on=on,
+        actor=user,
+        reason=_("Application recorded"),
+    )
+    return workshop
+
+
+@transaction.atomic
+def update_workshop(user, workshop, *, operators=None, **fields):
+    """Edit a workshop's descriptive fields; status changes go through the transitions."""
+    _require(user, Workshop, "change", workshop)
+    _require_region(user, fields.get("region", workshop.region))
+    for name, value in fields.items():
+        setattr(workshop, name, value)
+    workshop.full_clean()
+    workshop.save()
+    if operators is not None:
+        workshop.operators.set(operators)
+    return workshop
+
+
+@transaction.atomic
+def recognize(user, workshop, *, certificate_no, on, override_reason=""):
+    """认定: checks the criteria in force; failing ones need a written override reason."""
+    workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
+    certificate_no = certificate_no.strip()
+    if not certificate_no:
+        raise ValidationError({"certificate_no": _("Enter the certificate number.")})
+    if Workshop.objects.filter(certificate_no=certificate_no).exclude(pk=workshop.pk).exists():
+        raise ValidationError({"certificate_no": _("This certificate number is already used.")})
+    check = recognition_check(workshop, on)
+    failed = [c for c in check if not c.passed]
+    if failed and not override_reason.strip():
+        details = "; ".join(
+            _("%(label)s: %(actual)s, required %(required)s")
+            % {
+                "label": c.label,
+                "actual": f"{c.actual:g}",
+                "required": "—" if c.required is None else f"{c.required:g}",
+            }
+            for c in failed
+        )
+        raise ValidationError(
+            {
+                "override_reason": _(
+                    "Criteria not met (%(details)s). Give a written reason to recognize anyway."
+                )
+                % {"details": details}
+            }
+        )
+    workshop.certificate_no, workshop.recognized_on = certificate_no, on
+    return _move(
+        user, workshop, Status.RECOGNIZED, on, override_reason, overridden=bool(failed), check=check
+    )
+
+
+@transaction.atomic
+def reject(user, workshop, *, on, reason):
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for rejecting.")})
+    return _move(user, workshop, Status.REJECTED, on, reason)
+
+
+@transaction.atomic
+def watch(user, workshop, *, on, reason, grace_until=None):
+    """监测待处置: under watch until the grace end date (default from the parameter, 6 months)."""
+    if not reason.strip():
+        raise ValidationError(
+            {"reason": _("Give the reason for putting the workshop under watch.")}
+        )
+    if grace_until is None:
+        months = Parameter.objects.value_at(GRACE_MONTHS_KEY, on, workshop.region_id)
+        grace_until = add_months(on, int(months.value) if months else 6)
+    if grace_until <= on:
+        raise ValidationError(
+            {"grace_until": _("The grace period must end after the watch begins.")}
+        )
+    workshop.grace_until = grace_until
+    return _move(user, workshop, Status.WATCH, on, reason)
+
+
+@transaction.atomic
+def remove(user, workshop, *, on, reason):
+    """清理: removed from the list; history and records are kept."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for removing the workshop.")})
+    return _move(user, workshop, Status.REMOVED, on, reason)
+
+
+@transaction.atomic
+def restore(user, workshop, *, on, reason):
+    """Back to recognized, from watch or removal."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for restoring the workshop.")})
+    return _move(user, workshop, Status.RECOGNIZED, on, reason)
+
+
+@transaction.atomic
+def resubmit(user, workshop, *, on, reason=""):
+    """A rejected application submitted again."""
+    return _move(user, workshop, Status.APPLYING, on, reason)
+
+
+# --- positions --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_position(user, position=None, **fields):
+    """Create or edit a position of a workshop the user may see (operators: their own)."""
+    _require(user, Position, "change" if position else "add", position)
+    workshop = fields["workshop"]
+    if not Workshop.objects.restrict(user).filter(pk=workshop.pk).exists():
+        raise ValidationError({"workshop": _("The workshop is outside your data scope.")})
+    position = position or Position()
+    for name, value in fields.items():
+        setattr(position, name, value)
+    position.region_id = workshop.region_id
+    position.full_clean()
+    position.save()
+    return position
