@@ -19,8 +19,11 @@ Resident ID, GB 11643-1999, 18 characters::
 First-generation 15-digit IDs are refused: the 18-digit number must be asked for.
 
 Spreadsheets: Excel keeps 15 significant digits, so an ID typed into a number cell comes
-back as ``4.30903E+17``, ``430903199001011000`` or a float. The lost digits cannot be
-recovered; such values are reported (code ``precision_lost``) and never guessed.
+back as ``4.30903E+17``, ``430903199001011234.0`` or a float. The lost digits cannot be
+recovered; such values are reported (code ``precision_lost``) and never guessed. A cell
+formatted as a whole number shows ``430903199001011000`` instead: that looks like an ID, so
+only the checksum catches it (code ``checksum``, with a hint about the spreadsheet), and
+1 in 11 such values pass by chance: the importer should refuse number-typed ID cells.
 
 Every failure raises :class:`django.core.exceptions.ValidationError` with one of these codes:
 ``required``, ``length``, ``precision_lost``, ``characters``, ``birth_date``, ``checksum``.
@@ -134,7 +137,7 @@ MSG_USCC_FLOAT = _(
 _USCC_ALPHABET = frozenset(stdnum_uscc._alphabet)
 # First character: the registering authority (1–9, A = CMC reform office, N = agriculture,
 # Y = other). stdnum 2.2 accepts only digits there and so rejects the N1/N2/N3 codes of
-# rural collective economic organisations (村/组/乡镇级集体经济组织), see _validate_uscc.
+# rural collective economic organisations (村/组/乡镇级集体经济组织), see validate_uscc.
 _USCC_LETTER_AUTHORITIES = frozenset("ANY")
 
 

@@ -102,7 +102,7 @@ def decrypt(token):
     """Return the text of a token made by :func:`encrypt` with the current PII_KEY.
 
     Raises :class:`ValueError` if the token is malformed, was altered, or was encrypted
-    with another PII_KEY (the three cannot be told apart, by design of AES-GCM).
+    with another PII_KEY (AES-GCM cannot tell the last two apart; the message names both).
     """
     if not isinstance(token, str) or not token.startswith(_PREFIX) or not token.isascii():
         raise ValueError(f"not a personal-data token (expected text starting with {_PREFIX!r})")

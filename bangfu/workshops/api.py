@@ -138,10 +138,8 @@ class EnterpriseViewSet(ScopedModelViewSet):
 
 
 def _transition(step, service, fields):
-    @extend_schema(
-        request=TransitionSerializer, responses=WorkshopSerializer, summary=f"Lifecycle: {step}"
-    )
-    @action(detail=True, methods=["post"], url_path=step)
+    """A ``POST {id}/<step>/`` action running one lifecycle service."""
+
     def view(self, request, pk=None):
         workshop = self.get_object()
         payload = TransitionSerializer(data=request.data)
@@ -151,8 +149,10 @@ def _transition(step, service, fields):
         workshop.refresh_from_db()
         return Response(WorkshopSerializer(workshop, context=self.get_serializer_context()).data)
 
-    view.__name__ = step
-    return view
+    view.__name__ = view.__qualname__ = step
+    view.__doc__ = f"Lifecycle step “{step}” (fields: {', '.join(fields)})."
+    view = action(detail=True, methods=["post"], url_path=step)(view)
+    return extend_schema(request=TransitionSerializer, responses=WorkshopSerializer)(view)
 
 
 class WorkshopViewSet(ScopedModelViewSet):
