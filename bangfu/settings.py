@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "bangfu.audit",
     "bangfu.workshops",
     "bangfu.labor",
+    "bangfu.stats",
 ]
 
 MIDDLEWARE = [

@@ -39,7 +39,11 @@ def perms_for(models, actions):
     return tuple(p for model in models for p in perms(model, actions))
 
 
-REGISTRY_WRITE = (*perms_for(WORKSHOP_MODELS + LABOR_MODELS, WRITE), "labor.view_full_id")
+REGISTRY_WRITE = (
+    *perms_for(WORKSHOP_MODELS + LABOR_MODELS, WRITE),
+    "labor.view_full_id",
+    "labor.delete_employment",  # correcting a mistaken hire (only without wages)
+)
 REGISTRY_VIEW = perms_for(WORKSHOP_MODELS + LABOR_MODELS, READ)
 LOG_READ = (
     *perms("audit.loginlog", (VIEW,)),

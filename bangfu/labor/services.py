@@ -14,6 +14,7 @@ from bangfu.core import pii
 from bangfu.core.dates import month_start
 from bangfu.core.identity import id_birth_date, id_gender, mask_id_number, validate_id_number
 from bangfu.regions.models import Level, Region
+from bangfu.stats.services import mark_dirty
 from bangfu.workshops.models import Status, Workshop
 
 from .models import Category, Employment, Household, Laborer, WageRecord, WorkStatus
@@ -176,6 +177,7 @@ def update_household(user, household, **fields):
     household.full_clean()
     household.save()
     household.laborers.update(region_id=household.region_id)
+    _mark_laborers_dirty(Employment.objects.filter(laborer__household=household))
     return household
 
 
@@ -198,7 +200,15 @@ def update_laborer(user, laborer, *, id_number=None, **fields):
     _apply_laborer_fields(user, laborer, id_number or None, fields)
     laborer.full_clean(exclude=["id_cipher", "id_index", "name_pinyin", "name_initials"])
     laborer.save()
+    _mark_laborers_dirty(laborer.employments.all())
     return laborer
+
+
+def _mark_laborers_dirty(employments):
+    """Category, gender or birth date changed: the years of these employments need recomputing."""
+    first = employments.order_by("start_date").values_list("start_date", flat=True).first()
+    if first:
+        mark_dirty(first)
 
 
 # --- employment and wages ---------------------------------------------------------------------
@@ -253,6 +263,7 @@ def hire(user, *, laborer, position, start_date, contract_type, monthly_wage):
             {"laborer": _("%(name)s has just been hired elsewhere.") % {"name": laborer.name}}
         ) from exc
     Laborer.objects.filter(pk=laborer.pk).update(work_status=WorkStatus.WORKSHOP)
+    mark_dirty(start_date)
     return employment
 
 
@@ -271,7 +282,19 @@ def leave(user, employment, *, end_date, reason="", work_status=WorkStatus.RETUR
     employment.end_date, employment.leave_reason = end_date, reason
     employment.save()
     Laborer.objects.filter(pk=employment.laborer_id).update(work_status=work_status)
+    mark_dirty(end_date)
     return employment
+
+
+@transaction.atomic
+def delete_employment(user, employment):
+    """Delete an employment entered by mistake (only while no wage is recorded for it)."""
+    _require(user, Employment, "delete", employment)
+    if employment.wages.exists():
+        raise ValidationError(_("Wages are recorded for this employment; record the leaving instead."))
+    start = employment.start_date
+    employment.delete()
+    mark_dirty(start)
 
 
 @transaction.atomic

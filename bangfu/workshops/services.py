@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from bangfu.core.dates import add_months
 from bangfu.core.identity import validate_uscc
 from bangfu.core.models import Parameter
+from bangfu.stats.services import mark_dirty
 
 from .models import CriteriaGroup, Enterprise, Position, Status, StatusChange, Workshop
 
@@ -179,6 +180,7 @@ def _move(user, workshop, to_status, on, reason="", *, overridden=False, check=(
     if to_status != Status.WATCH:
         workshop.grace_until = None
     workshop.save()
+    mark_dirty(on)
     return workshop
 
 
@@ -215,6 +217,8 @@ def update_workshop(user, workshop, *, operators=None, **fields):
     workshop.save()
     if operators is not None:
         workshop.operators.set(operators)
+    first = workshop.history.order_by("on").values_list("on", flat=True).first()
+    mark_dirty(first or datetime.date.today())  # region or breakdown fields may have changed
     return workshop
 
 
@@ -310,10 +314,12 @@ def save_position(user, position=None, **fields):
     workshop = fields["workshop"]
     if not Workshop.objects.restrict(user).filter(pk=workshop.pk).exists():
         raise ValidationError({"workshop": _("The workshop is outside your data scope.")})
+    previous_posted_on = position.posted_on if position else fields["posted_on"]
     position = position or Position()
     for name, value in fields.items():
         setattr(position, name, value)
     position.region_id = workshop.region_id
     position.full_clean()
     position.save()
+    mark_dirty(min(previous_posted_on, position.posted_on))
     return position
