@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 from bangfu.accounts.api import MeView, TokenView
 from bangfu.labor.api import EmploymentViewSet, HouseholdViewSet, LaborerViewSet, WageViewSet
 from bangfu.regions.api import RegionViewSet
+from bangfu.stats.api import ByRegionView, SummaryView
 from bangfu.workshops.api import EnterpriseViewSet, PositionViewSet, WorkshopViewSet
 
 router = DefaultRouter()
@@ -21,5 +22,7 @@ router.register("wages", WageViewSet, basename="wage")
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),
     path("me/", MeView.as_view(), name="me"),
+    path("stats/summary/", SummaryView.as_view(), name="stats-summary"),
+    path("stats/by-region/", ByRegionView.as_view(), name="stats-by-region"),
     path("", include(router.urls)),
 ]

@@ -154,7 +154,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- authentication and security -------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "stats:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 AUTHENTICATION_BACKENDS = [

@@ -45,6 +45,7 @@ REGISTRY_WRITE = (
     "labor.delete_employment",  # correcting a mistaken hire (only without wages)
 )
 REGISTRY_VIEW = perms_for(WORKSHOP_MODELS + LABOR_MODELS, READ)
+STATS_READ = ("stats.view_figure",)
 LOG_READ = (
     *perms("audit.loginlog", (VIEW,)),
     *perms("audit.accesslog", (VIEW,)),
@@ -61,6 +62,7 @@ ROLES = (
             *perms("regions.region", (VIEW, ADD, CHANGE)),
             *USER_ADMIN,
             *REGISTRY_WRITE,
+            *STATS_READ,
             "workshops.review_workshop",
         ),
     ),
@@ -69,28 +71,28 @@ ROLES = (
         _("Auditor"),
         80,
         _("Reads login, change and access logs; changes nothing."),
-        (*REGION_READ, *LOG_READ),
+        (*REGION_READ, *LOG_READ, *STATS_READ),
     ),
     Role(
         "leader",
         _("Leader"),
         70,
         _("Reads statistics and dashboards of their region; changes nothing."),
-        (*REGION_READ, *REGISTRY_VIEW),
+        (*REGION_READ, *REGISTRY_VIEW, *STATS_READ),
     ),
     Role(
         "district_staff",
         _("District staff"),
         60,
         _("Keeps the district registers: workshops, laborers, subsidies."),
-        (*REGION_READ, *REGISTRY_WRITE, "workshops.review_workshop"),
+        (*REGION_READ, *REGISTRY_WRITE, *STATS_READ, "workshops.review_workshop"),
     ),
     Role(
         "township_officer",
         _("Township officer"),
         50,
         _("Keeps the registers of one township and manages its village informants and operators."),
-        (*REGION_READ, *USER_ADMIN, *perms_for(WORKSHOP_MODELS + LABOR_MODELS, WRITE)),
+        (*REGION_READ, *USER_ADMIN, *perms_for(WORKSHOP_MODELS + LABOR_MODELS, WRITE), *STATS_READ),
     ),
     Role(
         "village_informant",
@@ -101,6 +103,7 @@ ROLES = (
             *REGION_READ,
             *perms_for(("labor.household", "labor.laborer"), WRITE),
             *perms_for(WORKSHOP_MODELS + ("labor.employment",), READ),
+            *STATS_READ,
         ),
     ),
     Role(

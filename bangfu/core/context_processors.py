@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 # (label, URL name, permission needed) — modules still to come have no URL yet.
 NAVIGATION = (
-    (_("Dashboard"), "core:home", None),
+    (_("Dashboard"), "stats:home", None),
     (_("Workshops"), "workshops:workshop-list", "workshops.view_workshop"),
     (_("Enterprises"), "workshops:enterprise-list", "workshops.view_enterprise"),
     (_("Positions"), "workshops:position-list", "workshops.view_position"),
@@ -13,6 +13,8 @@ NAVIGATION = (
     (_("Laborers"), "labor:laborer-list", "labor.view_laborer"),
     (_("Employment"), "labor:employment-list", "labor.view_employment"),
     (_("Wages"), "labor:wage-list", "labor.view_wagerecord"),
+    (_("Statistics report"), "stats:report", "stats.view_figure"),
+    (_("Big screen"), "stats:screen", "stats.view_figure"),
     (_("Regions"), "regions:list", "regions.view_region"),
     (_("Users"), "accounts:user-list", "accounts.view_user"),
     (_("Audit logs"), "audit:index", "audit.view_loginlog"),
@@ -22,7 +24,6 @@ PLANNED_MODULES = (
     _("Training"),
     _("Subsidies"),
     _("Returnees"),
-    _("Statistics"),
     _("Ledgers"),
 )
 
@@ -36,7 +37,7 @@ def navigation(request):
             "label": label,
             "url": reverse(name),
             "active": request.path == reverse(name)
-            or (name != "core:home" and request.path.startswith(reverse(name))),
+            or (name != "stats:home" and request.path.startswith(reverse(name))),
         }
         for label, name, perm in NAVIGATION
         if perm is None or user.has_perm(perm)

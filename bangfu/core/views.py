@@ -14,7 +14,7 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.views.generic import DetailView, FormView, TemplateView
+from django.views.generic import DetailView, FormView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
@@ -202,10 +202,6 @@ class ObjectEditView(ScopedMixin, FormView):
             else _("New %(model)s") % {"model": meta.verbose_name}
         )
         return context
-
-
-class HomeView(TemplateView):
-    template_name = "core/home.html"
 
 
 @login_not_required

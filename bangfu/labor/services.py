@@ -291,7 +291,9 @@ def delete_employment(user, employment):
     """Delete an employment entered by mistake (only while no wage is recorded for it)."""
     _require(user, Employment, "delete", employment)
     if employment.wages.exists():
-        raise ValidationError(_("Wages are recorded for this employment; record the leaving instead."))
+        raise ValidationError(
+            _("Wages are recorded for this employment; record the leaving instead.")
+        )
     start = employment.start_date
     employment.delete()
     mark_dirty(start)

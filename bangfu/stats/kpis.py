@@ -31,7 +31,9 @@ def workshop_statuses(on):
     """{workshop id: status on ``on``} from the status history (last change on or before)."""
     status = {}
     for workshop_id, to_status in (
-        StatusChange.objects.filter(on__lte=on).order_by("on", "at", "id").values_list("workshop_id", "to_status")
+        StatusChange.objects.filter(on__lte=on)
+        .order_by("on", "at", "id")
+        .values_list("workshop_id", "to_status")
     ):
         status[workshop_id] = to_status
     return status
@@ -63,14 +65,24 @@ def compute(period, nodes):
 
     workshops = Workshop.objects.filter(pk__in=active).values("id", "region_id", *BREAKDOWNS)
     born = StatusChange.objects.filter(on__range=(period.start, period.end))
-    recognized = set(born.filter(to_status=Status.RECOGNIZED, from_status=Status.APPLYING).values_list("workshop_id", flat=True))
+    recognized = set(
+        born.filter(to_status=Status.RECOGNIZED, from_status=Status.APPLYING).values_list(
+            "workshop_id", flat=True
+        )
+    )
     removed = set(born.filter(to_status=Status.REMOVED).values_list("workshop_id", flat=True))
     changed = Workshop.objects.filter(pk__in=recognized | removed).values("id", "region_id")
     employments = _overlapping(
-        Employment.objects.filter(workshop_id__in=active, laborer__household__category__in=ASSISTED_CATEGORIES),
-        period, "start_date", "end_date",
+        Employment.objects.filter(
+            workshop_id__in=active, laborer__household__category__in=ASSISTED_CATEGORIES
+        ),
+        period,
+        "start_date",
+        "end_date",
     )
-    on_end = Q(start_date__lte=period.end) & (Q(end_date__isnull=True) | Q(end_date__gte=period.end))
+    on_end = Q(start_date__lte=period.end) & (
+        Q(end_date__isnull=True) | Q(end_date__gte=period.end)
+    )
     age_filters = {
         f"age_{low}_{high}" if high < 200 else f"age_{low}_plus": Q(
             laborer__birth_date__gt=add_months(period.end, -12 * (high + 1)),
@@ -78,7 +90,9 @@ def compute(period, nodes):
         )
         for low, high in AGE_BANDS
     }
-    positions = _overlapping(Position.objects.filter(workshop_id__in=active), period, "posted_on", "closed_on")
+    positions = _overlapping(
+        Position.objects.filter(workshop_id__in=active), period, "posted_on", "closed_on"
+    )
     wages = WageRecord.objects.filter(
         month__range=(period.start, period.end),
         employment__workshop_id__in=active,
@@ -102,14 +116,21 @@ def compute(period, nodes):
                 laborers_on_payroll=Count("laborer_id", distinct=True, filter=on_end),
                 employed_male=Count("laborer_id", distinct=True, filter=Q(laborer__gender="M")),
                 employed_female=Count("laborer_id", distinct=True, filter=Q(laborer__gender="F")),
-                **{name: Count("laborer_id", distinct=True, filter=q) for name, q in age_filters.items()},
+                **{
+                    name: Count("laborer_id", distinct=True, filter=q)
+                    for name, q in age_filters.items()
+                },
             )
         )
         for row in rows:
             node = row.pop("node")
             for metric, value in row.items():
                 add(prefix_map, node, metric, value)
-        for row in positions.annotate(node=Substr("region_id", 1, length)).values("node").annotate(n=Sum("headcount")):
+        for row in (
+            positions.annotate(node=Substr("region_id", 1, length))
+            .values("node")
+            .annotate(n=Sum("headcount"))
+        ):
             add(prefix_map, row["node"], "positions", row["n"])
         for row in (
             wages.annotate(node=Substr("region_id", 1, length))
@@ -121,14 +142,20 @@ def compute(period, nodes):
         for node, months in _months_worked(employments, period, length).items():
             add(prefix_map, node, "months_worked", months)
     for metrics in figures.values():
-        metrics["avg_monthly_wage"] = round(metrics["wage_paid"] / metrics["wage_months"], 2) if metrics.get("wage_months") else 0
+        metrics["avg_monthly_wage"] = (
+            round(metrics["wage_paid"] / metrics["wage_months"], 2)
+            if metrics.get("wage_months")
+            else 0
+        )
     return figures
 
 
 def _months_worked(employments, period, length):
     """Per node prefix: the sum over laborers of distinct calendar months with an employment."""
     months = defaultdict(set)
-    for laborer, region, start, end in employments.values_list("laborer_id", "region_id", "start_date", "end_date").iterator():
+    for laborer, region, start, end in employments.values_list(
+        "laborer_id", "region_id", "start_date", "end_date"
+    ).iterator():
         first = max(start, period.start).replace(day=1)
         last = min(end or period.end, period.end)
         current = first
@@ -148,5 +175,3 @@ def node_maps():
         length = LEVEL_DIGITS[level]
         maps[length][code[:length]] = code
     return dict(maps)
-
-

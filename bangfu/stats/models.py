@@ -14,14 +14,18 @@ class Figure(ScopedModel):
     """
 
     period = models.CharField(_("period"), max_length=8)
-    region = models.ForeignKey("regions.Region", verbose_name=_("region"), on_delete=models.CASCADE, related_name="+")
+    region = models.ForeignKey(
+        "regions.Region", verbose_name=_("region"), on_delete=models.CASCADE, related_name="+"
+    )
     metric = models.CharField(_("metric"), max_length=48)
     value = models.DecimalField(_("value"), max_digits=16, decimal_places=2)
 
     class Meta:
         verbose_name = _("figure")
         verbose_name_plural = _("figures")
-        constraints = [models.UniqueConstraint(fields=["period", "region", "metric"], name="figure_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["period", "region", "metric"], name="figure_unique")
+        ]
         indexes = [models.Index(fields=["region", "period"], name="figure_region_period")]
 
     def __str__(self):

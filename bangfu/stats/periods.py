@@ -54,6 +54,8 @@ def period_of(kind, day):
 
 def periods_of_year(year):
     """The year, its quarters and its months."""
-    return [parse(str(year))] + [parse(f"{year}Q{q}") for q in range(1, 5)] + [
-        parse(f"{year}-{m:02d}") for m in range(1, 13)
-    ]
+    return (
+        [parse(str(year))]
+        + [parse(f"{year}Q{q}") for q in range(1, 5)]
+        + [parse(f"{year}-{m:02d}") for m in range(1, 13)]
+    )

@@ -20,7 +20,9 @@ def rebuild_year(year):
     periods = periods_of_year(year)
     Figure.objects.filter(period__in=[p.key for p in periods]).delete()
     rows = [
-        Figure(period=period.key, region_id=code, metric=metric, value=Decimal(str(round(value, 2))))
+        Figure(
+            period=period.key, region_id=code, metric=metric, value=Decimal(str(round(value, 2)))
+        )
         for period in periods
         for code, metrics in kpis.compute(period, nodes).items()
         for metric, value in metrics.items()

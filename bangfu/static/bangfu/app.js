@@ -10,3 +10,7 @@ document.addEventListener("click", (event) => {
     node.classList.add("open");
   }
 });
+
+document.addEventListener("click", (event) => {
+  if (event.target.closest(".bf-print")) window.print();
+});

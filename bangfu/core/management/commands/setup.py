@@ -8,6 +8,8 @@ from bangfu.accounts.roles import role_label
 from bangfu.accounts.services import DEMO_ACCOUNTS, create_demo_accounts
 from bangfu.regions.models import Region
 from bangfu.regions.services import load_bundled
+from bangfu.stats.demo import load_demo
+from bangfu.workshops.models import Workshop
 
 BUNDLED_REGION_FILES = ("heshan_regions.csv", "heshan_demo_villages.csv")
 
@@ -15,7 +17,7 @@ BUNDLED_REGION_FILES = ("heshan_regions.csv", "heshan_demo_villages.csv")
 class Command(BaseCommand):
     help = (
         "Prepare the database: migrate, sync roles, and on an empty database load the Heshan "
-        "regions and the demo accounts. Safe to run again."
+        "regions, the demo accounts and the demo dataset. Safe to run again."
     )
 
     def add_arguments(self, parser):
@@ -33,6 +35,10 @@ class Command(BaseCommand):
             return
         if not User.objects.exists():
             create_demo_accounts(settings.BANGFU_DEMO_PASSWORD)
+        if not Workshop.objects.exists():
+            self.stdout.write(_("Loading the Heshan demo dataset…"))
+            counts = load_demo()
+            self.stdout.write(", ".join(f"{k}: {v}" for k, v in counts.items()))
         self.print_demo_accounts()
 
     def print_demo_accounts(self):
