@@ -46,9 +46,10 @@ class ScopedModel(models.Model):
     ``region_id`` column itself (no join): :class:`Region` is keyed by its code.
 
     ``operator_field`` is the path from a row to the users operating its workshop. Workshop
-    operators (users bound to workshops) see only rows reached through it, inside their region
-    scope; ``None`` leaves the model scoped by region alone. A model with yet another rule
-    overrides :meth:`scope_q` — still reached only through ``restrict``.
+    operators (users bound to workshops) see only rows reached through it: their workshops,
+    positions, roster and the laborers on it, wherever those live. ``None`` leaves the model
+    scoped by region alone (permissions decide whether operators see it at all). A model with
+    yet another rule overrides :meth:`scope_q`, still reached only through ``restrict``.
     """
 
     scope_field = "region__code"
@@ -61,11 +62,11 @@ class ScopedModel(models.Model):
 
     @classmethod
     def scope_q(cls, user, prefix):
-        q = models.Q(**{f"{cls.scope_field}__startswith": prefix})
         if cls.operator_field and user.bound_to_workshops:
+            # the workshops an administrator bound them to, wherever their roster lives
             bound = cls._base_manager.filter(**{cls.operator_field: user}).values("pk")
-            q &= models.Q(pk__in=bound)
-        return q
+            return models.Q(pk__in=bound)
+        return models.Q(**{f"{cls.scope_field}__startswith": prefix})
 
     def get_scope_code(self):
         """The region code this object is scoped by (follows ``scope_field``)."""

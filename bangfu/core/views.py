@@ -103,10 +103,14 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
         rows = table.as_values()
         title = self.title or capfirst(self.model._meta.verbose_name_plural)
         if personal:
+            filters = self.request.GET.copy()
+            if filters.get("q"):
+                filters["q"] = "***"  # a search may be an ID number: never log it in clear
             log_access(
                 self.request,
                 AccessAction.EXPORT_PERSONAL,
-                detail=f"{title} ?{self.request.GET.urlencode()}",
+                detail=f"{title} ?{filters.urlencode()}",
+                region=self.request.user.region,  # auditors of the exporter's region see it
             )
         return xlsx_response(title, next(rows), rows, self.model._meta.model_name)
 

@@ -1,4 +1,5 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, serializers
 from rest_framework.decorators import action
@@ -16,7 +17,7 @@ from bangfu.regions.models import Region
 from bangfu.workshops.models import Position
 
 from . import selectors, services
-from .filters import EmploymentFilter, HouseholdFilter, WageFilter
+from .filters import EmploymentFilter, HouseholdFilter, LaborerFilter, WageFilter
 from .models import Employment, Household, Laborer, WageRecord
 
 
@@ -82,7 +83,11 @@ class LaborerSerializer(serializers.ModelSerializer):
 
 
 class EmploymentSerializer(serializers.ModelSerializer):
-    laborer = ScopedPrimaryKeyRelatedField(queryset=Laborer.objects.all())
+    """Hire by ``laborer`` (an id in scope) or by ``id_number`` (any registered laborer, as an
+    operator hiring someone new to the roster does)."""
+
+    laborer = ScopedPrimaryKeyRelatedField(queryset=Laborer.objects.all(), required=False)
+    id_number = serializers.CharField(write_only=True, required=False)
     position = ScopedPrimaryKeyRelatedField(queryset=Position.objects.all())
 
     class Meta:
@@ -90,6 +95,7 @@ class EmploymentSerializer(serializers.ModelSerializer):
         fields = (
             "id",
             "laborer",
+            "id_number",
             "workshop",
             "position",
             "start_date",
@@ -99,6 +105,7 @@ class EmploymentSerializer(serializers.ModelSerializer):
             "leave_reason",
         )
         read_only_fields = ("workshop", "end_date", "leave_reason")
+        validators = []  # the one-open-employment rule: database constraint + ``services.hire``
 
 
 class LeaveSerializer(serializers.Serializer):
@@ -151,6 +158,7 @@ class LaborerViewSet(ScopedModelViewSet):
 
     queryset = Laborer.objects.select_related("region")
     serializer_class = LaborerSerializer
+    filterset_class = LaborerFilter
     pagination_class = IdCursorPagination
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
@@ -191,9 +199,17 @@ class EmploymentViewSet(ScopedModelViewSet):
     http_method_names = ["get", "post", "head", "options"]
 
     def perform_create(self, serializer):
-        serializer.instance = call_service(
-            services.hire, self.request.user, **serializer.validated_data
-        )
+        data = dict(serializer.validated_data)
+        id_number = data.pop("id_number", None)
+        if id_number:
+            data["laborer"] = call_service(services.find_by_id_number, id_number)
+            if data["laborer"] is None:
+                message = _("No laborer with this ID number is registered.")
+                raise exceptions.ValidationError({"id_number": [message]})
+        if data.get("laborer") is None:
+            message = _("Give the laborer or their ID number.")
+            raise exceptions.ValidationError({"laborer": [message]})
+        serializer.instance = call_service(services.hire, self.request.user, **data)
 
     @extend_schema(request=LeaveSerializer, responses=EmploymentSerializer)
     @action(detail=True, methods=["post"])

@@ -46,9 +46,9 @@ def wage_list(user):
 
 
 def months_active(employment, year):
-    """The months of ``year`` in which the employment was active."""
+    """The months of ``year`` in which the employment was active (up to today)."""
     first = max(month_start(employment.start_date), datetime.date(year, 1, 1))
-    last_day = min(employment.end_date or datetime.date(year, 12, 31), datetime.date(year, 12, 31))
+    last_day = min(employment.end_date or datetime.date.today(), datetime.date(year, 12, 31))
     months, current = set(), first
     while current <= last_day:
         months.add(current.month)

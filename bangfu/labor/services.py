@@ -93,12 +93,17 @@ def _check_household(user, fields):
         )
 
 
+def _validated_id(id_number):
+    """The normalized ID number, or a ValidationError on the ``id_number`` field."""
+    try:
+        return validate_id_number(id_number)
+    except ValidationError as exc:
+        raise ValidationError({"id_number": exc.messages}) from exc
+
+
 def _apply_laborer_fields(user, laborer, id_number, fields):
     if id_number is not None:
-        try:
-            identity = prepare_identity(id_number)
-        except ValidationError as exc:
-            raise ValidationError({"id_number": exc.messages}) from exc
+        identity = prepare_identity(_validated_id(id_number))
         other = Laborer.objects.filter(id_index=identity["id_index"]).exclude(pk=laborer.pk).first()
         if other is not None and Laborer.objects.restrict(user).filter(pk=other.pk).exists():
             raise ValidationError(
@@ -144,16 +149,17 @@ def register_household(user, household_fields, laborers=()):
         id_number = data.pop("id_number")
         try:
             _require(user, Laborer, "add")
-            laborer = Laborer(household=household)
-            _apply_laborer_fields(user, laborer, id_number, data)
-            if laborer.id_index in seen:
+            index_key = pii.blind_index(_validated_id(id_number))
+            if index_key in seen:
                 raise ValidationError(
                     {
                         "id_number": _("The same ID number is given twice (rows %(a)s and %(b)s).")
-                        % {"a": seen[laborer.id_index] + 1, "b": index + 1}
+                        % {"a": seen[index_key] + 1, "b": index + 1}
                     }
                 )
-            seen[laborer.id_index] = index
+            seen[index_key] = index
+            laborer = Laborer(household=household)
+            _apply_laborer_fields(user, laborer, id_number, data)
             laborer.full_clean(exclude=["id_cipher", "id_index", "name_pinyin", "name_initials"])
             laborer.save()
         except ValidationError as exc:

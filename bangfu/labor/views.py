@@ -25,7 +25,11 @@ class HouseholdListView(ObjectListView):
     create_url = "labor:household-create"
 
     def get_queryset(self):
-        return selectors.household_list(self.request.user).annotate(laborer_count=Count("laborers"))
+        return (
+            selectors.household_list(self.request.user)
+            .annotate(laborer_count=Count("laborers"))
+            .order_by("region_id", "head_name", "pk")
+        )
 
 
 class HouseholdDetailView(ObjectDetailView):

@@ -23,18 +23,33 @@ from bangfu.labor.models import (
     Household,
     LaborAbility,
     Laborer,
+    MonitorType,
+    RiskStatus,
+    WageRecord,
+    WorkStatus,
 )
-from bangfu.labor.models import MonitorType, RiskStatus, WageRecord, WorkStatus
 from bangfu.labor.services import pinyin_keys, prepare_identity
 from bangfu.regions.models import Level, Region
-from bangfu.workshops.models import CreationMode, Enterprise, Industry, Position, SiteType, Status
-from bangfu.workshops.models import StatusChange, Workshop, WorkshopType
+from bangfu.workshops.models import (
+    CreationMode,
+    Enterprise,
+    Industry,
+    Position,
+    SiteType,
+    Status,
+    StatusChange,
+    Workshop,
+    WorkshopType,
+)
 
 from . import services
 
 SEED = 20231231
 TARGETS = {"workshops_2023": 35, "laborers_2023": 522, "positions_2023": 429, "positions_2022": 364}
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏付方白邹孟熊秦邱江尹薛段雷侯龙史陶黎贺顾毛郝龚邵万严覃戴莫孔向汤"
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏"
+    "吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏付方白邹孟熊秦邱江尹薛段雷侯龙史陶黎贺顾毛郝龚邵万严覃戴莫孔向汤"
+)
 MALE = "伟强磊军勇杰涛斌超明刚平辉鹏华飞鑫波宇浩凯健俊帆帅旭宁龙林国建文志海东春"
 FEMALE = "芳娜敏静丽艳娟霞秀玲桂英红燕萍琴兰凤洁梅琳素云莲真环雪荣爱妹香月莹媛"
 ENTERPRISE_WORDS = (
@@ -104,7 +119,7 @@ def day_in(rng, year, first_month=1, last_month=12):
 
 class Generator:
     def __init__(self, seed=SEED):
-        self.rng = random.Random(seed)
+        self.rng = random.Random(seed)  # noqa: S311 (deterministic demo data, not secrets)
         self.today = datetime.date.today()
         self.ids = set()
         self.actor = (
@@ -409,7 +424,8 @@ class Generator:
                 laborer, continuing[i % len(continuing)], day_in(rng, 2023, 7, 12), None
             )
             employments += [first, second]
-        # not counted in 2023: the removed workshop only, general households, left in 2022, hired later
+        # not counted in 2023: at the removed workshop only, general households,
+        # left in 2022, hired later
         employ_group(
             30, [removed], lambda p: day_in(rng, 2022, 1, 6), lambda s: datetime.date(2023, 3, 31)
         )
@@ -465,7 +481,316 @@ class Generator:
 
 
 def load_demo(seed=SEED):
-    """Load the Heshan demo dataset into a database that has regions and accounts but no registries."""
+    """Load the Heshan demo dataset into a database with regions and accounts, no registries."""
     if Workshop.objects.exists() or Laborer.objects.exists():
         raise ValueError("the registries are not empty: the demo loads only into an empty database")
     return Generator(seed).run()
+
+
+def load_scale(laborers, seed=SEED):
+    """A large proportional dataset for benchmarks: ``laborers`` laborers in households of two,
+    one workshop per 15 laborers, two positions each, two employments per laborer (2022–2024).
+    No wage records (they would be ~30 per employment). Written with COPY / executemany."""
+    from bangfu.core import bulk
+
+    if Workshop.objects.exists() or Laborer.objects.exists():
+        raise ValueError(
+            "the registries are not empty: the scale dataset loads only into an empty database"
+        )
+    gen = Generator(seed)
+    rng = gen.rng
+    villages = [v for t in gen.townships for v in gen.villages[t.code]]
+    factory = gen.types["factory"]
+    n_workshops = max(1, laborers // 15)
+    with transaction.atomic():
+        enterprise = Enterprise.objects.create(
+            name="益阳市规模测试实业有限公司",
+            uscc=gen.credit_code(9_000_000),
+            legal_representative="测试",
+            industry=Industry.FOOD,
+            region=villages[0],
+        )
+        first_w, first_sc, first_p = (
+            bulk.next_id(Workshop),
+            bulk.next_id(StatusChange),
+            bulk.next_id(Position),
+        )
+        workshops, changes, positions, shop_village, shop_positions = [], [], [], {}, {}
+        now = datetime.datetime.now(datetime.UTC)
+        for i in range(n_workshops):
+            wid, village = first_w + i, villages[i % len(villages)]
+            fate = rng.random()
+            history = [
+                (datetime.date(2021, 3, 1), Status.APPLYING),
+                (datetime.date(2021, 5, 1), Status.RECOGNIZED),
+            ]
+            if fate < 0.05:
+                history.append((datetime.date(2023, 6, 30), Status.REMOVED))
+            elif fate < 0.13:
+                history.append((datetime.date(2023, 10, 1), Status.WATCH))
+            on, status = history[-1]
+            workshops.append(
+                (
+                    wid,
+                    enterprise.pk,
+                    f"规模测试车间{i}",
+                    village.code,
+                    rng.choice(SiteType.values),
+                    rng.choice(CreationMode.values),
+                    factory.pk,
+                    rng.choice(list(TRADES)),
+                    "",
+                    200,
+                    None,
+                    status,
+                    on,
+                    f"SCALE-{i}",
+                    datetime.date(2021, 5, 1),
+                    None,
+                    now,
+                )
+            )
+            previous = ""
+            for day, to_status in history:
+                changes.append(
+                    (
+                        first_sc + len(changes),
+                        wid,
+                        previous,
+                        to_status,
+                        day,
+                        "规模测试",
+                        False,
+                        "[]",
+                        gen.actor.pk,
+                        now,
+                    )
+                )
+                previous = to_status
+            shop_village[wid] = village.code
+            shop_positions[wid] = []
+            for _ in range(2):
+                pid = first_p + len(positions)
+                positions.append(
+                    (
+                        pid,
+                        wid,
+                        village.code,
+                        rng.choice(POSITION_TITLES),
+                        rng.randint(5, 15),
+                        None,
+                        None,
+                        "",
+                        datetime.date(2021, 5, 1),
+                        None,
+                    )
+                )
+                shop_positions[wid].append(pid)
+        bulk.insert(
+            Workshop,
+            (
+                "id",
+                "enterprise",
+                "name",
+                "region",
+                "site_type",
+                "creation_mode",
+                "workshop_type",
+                "industry",
+                "address",
+                "floor_area",
+                "opened_on",
+                "status",
+                "status_since",
+                "certificate_no",
+                "recognized_on",
+                "grace_until",
+                "created_at",
+            ),
+            workshops,
+        )
+        bulk.insert(
+            StatusChange,
+            (
+                "id",
+                "workshop",
+                "from_status",
+                "to_status",
+                "on",
+                "reason",
+                "overridden",
+                "check_result",
+                "actor",
+                "at",
+            ),
+            changes,
+        )
+        bulk.insert(
+            Position,
+            (
+                "id",
+                "workshop",
+                "region",
+                "title",
+                "headcount",
+                "wage_min",
+                "wage_max",
+                "requirements",
+                "posted_on",
+                "closed_on",
+            ),
+            positions,
+        )
+
+        first_h, first_l, first_e = (
+            bulk.next_id(Household),
+            bulk.next_id(Laborer),
+            bulk.next_id(Employment),
+        )
+        categories = (
+            [Category.LIFTED_ENJOYING] * 5
+            + [Category.LIFTED_NOT_ENJOYING] * 2
+            + [Category.MONITORED, Category.GENERAL, Category.SUBSISTENCE]
+        )
+        shop_ids = list(shop_village)
+
+        def households():
+            for h in range(laborers // 2 + laborers % 2):
+                category = categories[h % len(categories)]
+                monitored = category == Category.MONITORED
+                yield (
+                    first_h + h,
+                    f"户主{h}",
+                    villages[h % len(villages)].code,
+                    category,
+                    MonitorType.UNSTABLE if monitored else "",
+                    RiskStatus.NOT_CLEARED if monitored else "",
+                    3,
+                    "",
+                    True,
+                    now,
+                )
+
+        def people_and_jobs(jobs):
+            for n in range(laborers):
+                household = first_h + n // 2
+                gender = "M" if n % 2 else "F"  # the sequence's parity, as in a real ID
+                birth = datetime.date(1965, 1, 1) + datetime.timedelta(days=13 * (n // 1000))
+                body = f"430903{birth:%Y%m%d}{n % 1000:03d}"  # (date, sequence) is unique per n
+                identity = prepare_identity(body + check_character(body))
+                name = f"{SURNAMES[n % len(SURNAMES)]}{(MALE if gender == 'M' else FEMALE)[n % 30]}"
+                pinyin, initials = pinyin_keys(name)
+                lid = first_l + n
+                yield (
+                    lid,
+                    household,
+                    villages[(n // 2) % len(villages)].code,
+                    name,
+                    pinyin,
+                    initials,
+                    identity["id_cipher"],
+                    identity["id_index"],
+                    identity["id_masked"],
+                    identity["gender"],
+                    identity["birth_date"],
+                    "",
+                    LaborAbility.FULL,
+                    "",
+                    "",
+                    WorkStatus.WORKSHOP,
+                    "",
+                    True,
+                    now,
+                )
+                shop = shop_ids[n % len(shop_ids)]
+                other = shop_ids[(n * 7 + 3) % len(shop_ids)]
+                start1 = datetime.date(2022, 1 + n % 12, 1)
+                end1 = add_months(start1, 6 + n % 9) - datetime.timedelta(days=1)
+                start2 = end1 + datetime.timedelta(days=1 + n % 20)
+                end2 = None if n % 4 else add_months(start2, 10)
+                for k, (w, start, end) in enumerate(((shop, start1, end1), (other, start2, end2))):
+                    jobs.append(
+                        (
+                            first_e + 2 * n + k,
+                            lid,
+                            w,
+                            shop_positions[w][n % 2],
+                            shop_village[w],
+                            villages[(n // 2) % len(villages)].code,
+                            start,
+                            end,
+                            ContractType.LABOR_CONTRACT,
+                            2500,
+                            "",
+                            now,
+                        )
+                    )
+
+        bulk.insert(
+            Household,
+            (
+                "id",
+                "head_name",
+                "region",
+                "category",
+                "monitor_type",
+                "risk_status",
+                "members_count",
+                "address",
+                "is_active",
+                "created_at",
+            ),
+            households(),
+        )
+        jobs = []
+        bulk.insert(
+            Laborer,
+            (
+                "id",
+                "household",
+                "region",
+                "name",
+                "name_pinyin",
+                "name_initials",
+                "id_cipher",
+                "id_index",
+                "id_masked",
+                "gender",
+                "birth_date",
+                "phone",
+                "labor_ability",
+                "education",
+                "skills",
+                "work_status",
+                "work_intention",
+                "is_active",
+                "created_at",
+            ),
+            people_and_jobs(jobs),
+        )
+        bulk.insert(
+            Employment,
+            (
+                "id",
+                "laborer",
+                "workshop",
+                "position",
+                "region",
+                "laborer_region",
+                "start_date",
+                "end_date",
+                "contract_type",
+                "monthly_wage",
+                "leave_reason",
+                "created_at",
+            ),
+            jobs,
+        )
+        bulk.reset_sequences(Workshop, StatusChange, Position, Household, Laborer, Employment)
+    figures = services.rebuild_all()
+    return {
+        "workshops": n_workshops,
+        "laborers": laborers,
+        "employments": len(jobs),
+        "figures": sum(figures.values()),
+    }

@@ -12,6 +12,7 @@ For a period [start, end] and a region node (everything whose code starts with i
 The region of an employment, position or wage is its workshop's region.
 """
 
+import datetime
 from collections import defaultdict
 
 from django.db.models import Count, Q, Sum
@@ -53,15 +54,18 @@ def _overlapping(queryset, period, start_field, end_field):
     )
 
 
-def compute(period, nodes):
-    """{node code: {metric: value}} for ``period``; ``nodes`` maps prefix length → {prefix: code}."""
+def compute(period, nodes, full=True):
+    """{node code: {metric: value}} for ``period`` (``full=False``: the headline figures only).
+
+    ``nodes`` maps a prefix length to {prefix: region code} (see :func:`node_maps`).
+    """
     active = counted_workshops(period.end)
     figures = defaultdict(lambda: defaultdict(float))
 
     def add(prefix_map, prefix, metric, value):
         code = prefix_map.get(prefix)
-        if code is not None:
-            figures[code][metric] += float(value or 0)
+        if code is not None and value:
+            figures[code][metric] += float(value)
 
     workshops = Workshop.objects.filter(pk__in=active).values("id", "region_id", *BREAKDOWNS)
     born = StatusChange.objects.filter(on__range=(period.start, period.end))
@@ -132,6 +136,8 @@ def compute(period, nodes):
             .annotate(n=Sum("headcount"))
         ):
             add(prefix_map, row["node"], "positions", row["n"])
+        if not full:
+            continue
         for row in (
             wages.annotate(node=Substr("region_id", 1, length))
             .values("node")
@@ -152,12 +158,12 @@ def compute(period, nodes):
 
 def _months_worked(employments, period, length):
     """Per node prefix: the sum over laborers of distinct calendar months with an employment."""
-    months = defaultdict(set)
+    months, today = defaultdict(set), datetime.date.today()
     for laborer, region, start, end in employments.values_list(
         "laborer_id", "region_id", "start_date", "end_date"
     ).iterator():
         first = max(start, period.start).replace(day=1)
-        last = min(end or period.end, period.end)
+        last = min(end or today, period.end)
         current = first
         while current <= last:
             months[(region[:length], laborer)].add((current.year, current.month))

@@ -76,7 +76,7 @@ def basic_table_xlsx(table):
         1, width - 3, _("Date: %(date)s") % {"date": f"{table['generated']:%Y-%m-%d}"}, note
     )
     sheet.write_string(2, 0, _("Region"), head)
-    for col, (key, label) in enumerate(table["columns"], start=1):
+    for col, (_key, label) in enumerate(table["columns"], start=1):
         sheet.write_string(2, col, str(label), head)
         sheet.set_column(col, col, 14)
     sheet.set_column(0, 0, 18)
@@ -112,6 +112,7 @@ def basic_table_xlsx(table):
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = (
-        f'attachment; filename="workshop-statistics-{table["region"].code}-{table["period"].key}.xlsx"'
+        f'attachment; filename="workshop-statistics-{table["region"].code}-'
+        f'{table["period"].key}.xlsx"'
     )
     return response

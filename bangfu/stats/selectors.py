@@ -29,7 +29,7 @@ def figures(user, period_key, region):
         .filter(period=period_key, region=region)
         .values_list("metric", "value")
     )
-    return {metric: value for metric, value in rows}
+    return dict(rows)
 
 
 def summary(user, period_key, region):
@@ -53,12 +53,11 @@ def by_child_region(user, period_key, region):
     """One row of headline figures per child region in scope (and a total row of the parent)."""
     period = parse(period_key)
     children = list(Region.objects.restrict(user).filter(parent=region).order_by("code"))
-    prev = {
-        code: value
-        for code, value in Figure.objects.restrict(user)
+    prev = dict(
+        Figure.objects.restrict(user)
         .filter(period=period.previous().key, region__in=children + [region], metric="positions")
         .values_list("region_id", "value")
-    }
+    )
     current = {
         (code, metric): value
         for code, metric, value in Figure.objects.restrict(user)

@@ -24,7 +24,7 @@ def rebuild_year(year):
             period=period.key, region_id=code, metric=metric, value=Decimal(str(round(value, 2)))
         )
         for period in periods
-        for code, metrics in kpis.compute(period, nodes).items()
+        for code, metrics in kpis.compute(period, nodes, full=period.kind != "month").items()
         for metric, value in metrics.items()
     ]
     Figure.objects.bulk_create(rows, batch_size=2000)

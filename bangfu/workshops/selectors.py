@@ -10,6 +10,7 @@ def enterprise_list(user):
         Enterprise.objects.restrict(user)
         .select_related("region")
         .annotate(workshop_count=Count("workshops"))
+        .order_by("name", "pk")
     )
 
 

@@ -16,13 +16,14 @@ from bangfu.stats.services import mark_dirty
 
 from .models import CriteriaGroup, Enterprise, Position, Status, StatusChange, Workshop
 
-# Allowed lifecycle moves: from status → statuses it may go to.
-TRANSITIONS = {
-    Status.APPLYING: {Status.RECOGNIZED, Status.REJECTED},
-    Status.RECOGNIZED: {Status.WATCH, Status.REMOVED},
-    Status.WATCH: {Status.RECOGNIZED, Status.REMOVED},
-    Status.REMOVED: {Status.RECOGNIZED},
-    Status.REJECTED: {Status.APPLYING},
+# Lifecycle steps: step → (the status it leads to, the statuses it may start from).
+STEPS = {
+    "recognize": (Status.RECOGNIZED, (Status.APPLYING,)),
+    "reject": (Status.REJECTED, (Status.APPLYING,)),
+    "watch": (Status.WATCH, (Status.RECOGNIZED,)),
+    "remove": (Status.REMOVED, (Status.RECOGNIZED, Status.WATCH)),
+    "restore": (Status.RECOGNIZED, (Status.WATCH, Status.REMOVED)),
+    "resubmit": (Status.APPLYING, (Status.REJECTED,)),
 }
 GRACE_MONTHS_KEY = "workshop.watch_grace_months"
 
@@ -150,15 +151,35 @@ def recognition_check(workshop, on=None):
 # --- lifecycle --------------------------------------------------------------------------------
 
 
-def _move(user, workshop, to_status, on, reason="", *, overridden=False, check=()):
+def can_take_step(user, workshop, step):
+    """Whether ``user`` may take ``step`` on ``workshop`` now (for offering it in the UI)."""
+    try:
+        _check_step(user, workshop, step)
+    except (PermissionDenied, ValidationError):
+        return False
+    return True
+
+
+def _check_step(user, workshop, step):
+    """PermissionDenied / ValidationError unless ``user`` may take ``step`` on ``workshop`` now.
+
+    Resubmitting a rejected application needs only the right to change the workshop; every
+    other step is a review decision.
+    """
     _require(user, Workshop, "change", workshop)
-    if not user.has_perm("workshops.review_workshop") and to_status != Status.APPLYING:
+    if step != "resubmit" and not user.has_perm("workshops.review_workshop"):
         raise PermissionDenied(_("Only reviewing officers may change a workshop's status."))
-    if to_status not in TRANSITIONS.get(workshop.status, set()):
+    to_status, sources = STEPS[step]
+    if workshop.status not in sources:
         raise ValidationError(
             _("A workshop in status “%(from)s” cannot become “%(to)s”.")
             % {"from": Status(workshop.status).label, "to": Status(to_status).label}
         )
+
+
+def _move(user, workshop, step, on, reason="", *, overridden=False, check=()):
+    _check_step(user, workshop, step)
+    to_status = STEPS[step][0]
     if on < workshop.status_since:
         raise ValidationError(
             {
@@ -226,6 +247,7 @@ def update_workshop(user, workshop, *, operators=None, **fields):
 def recognize(user, workshop, *, certificate_no, on, override_reason=""):
     """认定: checks the criteria in force; failing ones need a written override reason."""
     workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
+    _check_step(user, workshop, "recognize")
     certificate_no = certificate_no.strip()
     if not certificate_no:
         raise ValidationError({"certificate_no": _("Enter the certificate number.")})
@@ -253,7 +275,7 @@ def recognize(user, workshop, *, certificate_no, on, override_reason=""):
         )
     workshop.certificate_no, workshop.recognized_on = certificate_no, on
     return _move(
-        user, workshop, Status.RECOGNIZED, on, override_reason, overridden=bool(failed), check=check
+        user, workshop, "recognize", on, override_reason, overridden=bool(failed), check=check
     )
 
 
@@ -261,7 +283,7 @@ def recognize(user, workshop, *, certificate_no, on, override_reason=""):
 def reject(user, workshop, *, on, reason):
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for rejecting.")})
-    return _move(user, workshop, Status.REJECTED, on, reason)
+    return _move(user, workshop, "reject", on, reason)
 
 
 @transaction.atomic
@@ -279,7 +301,7 @@ def watch(user, workshop, *, on, reason, grace_until=None):
             {"grace_until": _("The grace period must end after the watch begins.")}
         )
     workshop.grace_until = grace_until
-    return _move(user, workshop, Status.WATCH, on, reason)
+    return _move(user, workshop, "watch", on, reason)
 
 
 @transaction.atomic
@@ -287,7 +309,7 @@ def remove(user, workshop, *, on, reason):
     """清理: removed from the list; history and records are kept."""
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for removing the workshop.")})
-    return _move(user, workshop, Status.REMOVED, on, reason)
+    return _move(user, workshop, "remove", on, reason)
 
 
 @transaction.atomic
@@ -295,13 +317,13 @@ def restore(user, workshop, *, on, reason):
     """Back to recognized, from watch or removal."""
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for restoring the workshop.")})
-    return _move(user, workshop, Status.RECOGNIZED, on, reason)
+    return _move(user, workshop, "restore", on, reason)
 
 
 @transaction.atomic
 def resubmit(user, workshop, *, on, reason=""):
     """A rejected application submitted again."""
-    return _move(user, workshop, Status.APPLYING, on, reason)
+    return _move(user, workshop, "resubmit", on, reason)
 
 
 # --- positions --------------------------------------------------------------------------------

@@ -4,12 +4,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from bangfu.core.views import ObjectDetailView, ObjectEditView, ObjectListView
+from bangfu.core.views import ObjectDetailView, ObjectEditView, ObjectListView, add_service_errors
 
 from . import selectors, services
 from .filters import EnterpriseFilter, PositionFilter, WorkshopFilter
 from .forms import EnterpriseForm, PositionForm, TransitionForm, WorkshopForm
-from .models import Enterprise, Position, Status, Workshop
+from .models import Enterprise, Position, Workshop
 from .tables import EnterpriseTable, PositionTable, WorkshopTable
 
 
@@ -100,25 +100,23 @@ class WorkshopDetailView(ObjectDetailView):
         return context
 
 
-# Lifecycle steps: label, service, and the statuses the step starts from.
+# Lifecycle steps offered on the page: label and service (sources: ``services.STEPS``).
 STEPS = {
-    "recognize": (gettext_lazy("Recognize"), services.recognize, (Status.APPLYING,)),
-    "reject": (gettext_lazy("Reject"), services.reject, (Status.APPLYING,)),
-    "watch": (gettext_lazy("Put under watch"), services.watch, (Status.RECOGNIZED,)),
-    "remove": (gettext_lazy("Remove"), services.remove, (Status.RECOGNIZED, Status.WATCH)),
-    "restore": (gettext_lazy("Restore"), services.restore, (Status.WATCH, Status.REMOVED)),
-    "resubmit": (gettext_lazy("Resubmit"), services.resubmit, (Status.REJECTED,)),
+    "recognize": (gettext_lazy("Recognize"), services.recognize),
+    "reject": (gettext_lazy("Reject"), services.reject),
+    "watch": (gettext_lazy("Put under watch"), services.watch),
+    "remove": (gettext_lazy("Remove"), services.remove),
+    "restore": (gettext_lazy("Restore"), services.restore),
+    "resubmit": (gettext_lazy("Resubmit"), services.resubmit),
 }
 
 
 def available_steps(user, workshop):
     """The lifecycle steps this user may take on this workshop now."""
-    if not user.has_perm("workshops.review_workshop"):
-        return []
     return [
         (step, label)
-        for step, (label, _service, sources) in STEPS.items()
-        if workshop.status in sources
+        for step, (label, _service) in STEPS.items()
+        if services.can_take_step(user, workshop, step)
     ]
 
 
@@ -134,12 +132,9 @@ def workshop_transition(request, pk, step):
         if step == "recognize":
             data.pop("reason")
         try:
-            STEPS[step][1](request.user, workshop, **data)
+            workshop = STEPS[step][1](request.user, workshop, **data)
         except ValidationError as exc:
-            for field, errors in (
-                exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]
-            ):
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request,

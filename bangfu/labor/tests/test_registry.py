@@ -129,12 +129,6 @@ def test_the_same_id_twice_in_one_registration_is_refused(login):
     assert not Laborer.objects.filter(name__in=["甲", "乙"]).exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: services.register_household saves row 1 before checking row 2, so row 2 gets "
-    "'already registered (甲, in the 重复户 household)' — a household that is never saved — "
-    "instead of the intended 'given twice (rows 1 and 2)' message",
-)
 def test_the_same_id_twice_names_both_rows(login):
     number = f.id_number()
     response = login("cangshuipu").post(
@@ -273,11 +267,6 @@ def test_search_by_id_stays_inside_the_scope(people, login, api):
     assert [r["id"] for r in response.json()["results"]] == [people["longling"].pk]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: LaborerViewSet has no filterset_class, so /api/v1/laborers/ ignores q= "
-    "(name/pinyin search) and every other filter of the page",
-)
 def test_api_search_by_name_and_pinyin(people, api):
     response = api("cangshuipu").get("/api/v1/laborers/", {"q": "zhangsan"})
     assert [r["id"] for r in response.json()["results"]] == [people["zhangsan"].pk]
@@ -538,12 +527,6 @@ def test_work_summary_counts_overlapping_employment_months_once(shop):
     assert selectors.work_summary(laborer, 2024)["months"] == 4  # March to June
 
 
-@pytest.mark.xfail(
-    datetime.date.today().month != 12,
-    strict=True,
-    reason="BUG: selectors.months_active counts an open employment to December 31 of the "
-    "current year, i.e. months that have not happened yet",
-)
 def test_work_summary_does_not_count_future_months(users):
     district = users["district"]
     today = datetime.date.today()
@@ -617,11 +600,6 @@ def test_full_export_without_the_permission_stays_masked(shop, login):
     assert not AccessLog.objects.exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: core.views.ObjectListView.export logs personal exports with region=None, so "
-    "AccessLog.objects.restrict(auditor) never shows them to the district auditor",
-)
 def test_auditors_see_the_logged_personal_export(shop, login, users):
     export_rows(login("district"), "/labor/laborers/", full_id="1")
     log = AccessLog.objects.get(action=AccessAction.EXPORT_PERSONAL)

@@ -46,14 +46,7 @@ ALLOWED = {
 FORBIDDEN = [
     (Status.APPLYING, "watch"),
     (Status.APPLYING, "remove"),
-    pytest.param(
-        Status.APPLYING,
-        "restore",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="BUG: services.restore recognizes an application (no certificate, no check)",
-        ),
-    ),
+    (Status.APPLYING, "restore"),
     (Status.APPLYING, "resubmit"),
     (Status.RECOGNIZED, "recognize"),
     (Status.RECOGNIZED, "reject"),
@@ -472,11 +465,6 @@ def test_reviewing_officer_recognizes_through_the_page(users, login):
     assert workshop.history.last().actor == users["staff"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: workshops.views.workshop_transition reports the old status after recognizing "
-    "(services.recognize re-fetches the workshop; the view keeps the stale object)",
-)
 def test_page_confirms_the_new_status_after_recognizing(users, login):
     workshop = staff_workshop(users["district"])
     response = login("district").post(
@@ -518,11 +506,6 @@ def test_page_refuses_a_step_not_available_from_the_current_status(users, login)
     assert Workshop.objects.get(pk=workshop.pk).status == Status.APPLYING
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: POST /api/v1/workshops/<pk>/restore/ recognizes an application without "
-    "certificate number or recognition check (services.restore has no source-status check)",
-)
 def test_api_restore_cannot_recognize_an_application(users, api):
     workshop = f.make_workshop(users["district"], f.CSP_VILLAGE, status=Status.APPLYING)
     response = api("staff").post(

@@ -285,11 +285,6 @@ def test_operator_cannot_edit_or_transition_workshops(operated, client, api):
     assert Workshop.objects.get(pk=workshop.pk).status == Status.RECOGNIZED
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: selectors.enterprise_list annotates Count(), so Meta.ordering is dropped "
-    "(GROUP BY) and the paginated list has no ORDER BY (UnorderedObjectListWarning)",
-)
 def test_enterprise_list_has_a_stable_default_order(users, login):
     """Pages of the enterprise list must not shuffle rows: default order is by name."""
     district = users["district"]

@@ -9,7 +9,7 @@ from bangfu.stats.periods import parse
 
 
 class Command(BaseCommand):
-    help = "Print the statistics of a period (from the summary tables); --rebuild recomputes them first."
+    help = "Print the statistics of a period from the summary tables (--rebuild: recompute first)."
 
     def add_arguments(self, parser):
         parser.add_argument("--year", required=True, help="2023, 2023Q2 or 2023-05")
