@@ -35,10 +35,10 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+## make bench: benchmarks on SQLite and PostgreSQL (BENCH_LABORERS sets the size; see docs/benchmarks.md)
 bench: $(VENV)/.installed-test
-	@if ls bench/bench_*.py >/dev/null 2>&1; then \
-		for b in bench/bench_*.py; do $(BIN)/python $$b || exit 1; done; \
-	else echo "no benchmarks yet"; fi
+	@for db in sqlite postgres; do for b in bench/bench_*.py; do \
+		echo "== $$b on $$db"; BENCH_DB=$$db $(BIN)/python $$b || exit 1; done; done
 
 ## make messages: extract and compile translations (needs gettext; compiled .mo files are committed)
 messages: $(VENV)/.installed

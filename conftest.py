@@ -75,10 +75,19 @@ CHROMIUM_ARGS = [
 @pytest.fixture
 def reference_data(transactional_db):
     """For live-server tests: transactional tests flush the database, so reload if needed."""
+    import importlib
+
+    from django.apps import apps
+
     from bangfu.regions.models import Region
 
     if not Region.objects.exists():
         load_reference_data()
+        for seed in (
+            "bangfu.core.migrations.0002_seed_parameters",
+            "bangfu.workshops.migrations.0002_seed_workshop_types",
+        ):
+            importlib.import_module(seed).seed(apps, None)  # data migrations, emptied by the flush
 
 
 @pytest.fixture(scope="session")
