@@ -9,6 +9,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("", include("bangfu.stats.urls")),
+    path("", include("bangfu.core.urls")),
     path("accounts/", include("bangfu.accounts.urls")),
     path("regions/", include("bangfu.regions.urls")),
     path("audit/", include("bangfu.audit.urls")),

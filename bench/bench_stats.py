@@ -33,6 +33,7 @@ else:
     os.environ.pop("DATABASE_URL", None)
     os.environ["BANGFU_VAR_DIR"] = tempfile.mkdtemp(prefix="bangfu-bench-")
 os.environ["DJANGO_SETTINGS_MODULE"] = "bangfu.settings"
+os.environ["ALLOWED_HOSTS"] = "testserver"  # in-process requests through django.test.Client
 os.environ.setdefault("BANGFU_TASK_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
 
 import django  # noqa: E402

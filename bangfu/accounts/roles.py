@@ -45,7 +45,7 @@ REGISTRY_WRITE = (
     "labor.delete_employment",  # correcting a mistaken hire (only without wages)
 )
 REGISTRY_VIEW = perms_for(WORKSHOP_MODELS + LABOR_MODELS, READ)
-STATS_READ = ("stats.view_figure",)
+STATS_AND_RULES_READ = ("stats.view_figure", "core.view_parameter")
 LOG_READ = (
     *perms("audit.loginlog", (VIEW,)),
     *perms("audit.accesslog", (VIEW,)),
@@ -62,8 +62,9 @@ ROLES = (
             *perms("regions.region", (VIEW, ADD, CHANGE)),
             *USER_ADMIN,
             *REGISTRY_WRITE,
-            *STATS_READ,
+            *STATS_AND_RULES_READ,
             "workshops.review_workshop",
+            "core.add_parameter",
         ),
     ),
     Role(
@@ -71,28 +72,33 @@ ROLES = (
         _("Auditor"),
         80,
         _("Reads login, change and access logs; changes nothing."),
-        (*REGION_READ, *LOG_READ, *STATS_READ),
+        (*REGION_READ, *LOG_READ, *STATS_AND_RULES_READ),
     ),
     Role(
         "leader",
         _("Leader"),
         70,
         _("Reads statistics and dashboards of their region; changes nothing."),
-        (*REGION_READ, *REGISTRY_VIEW, *STATS_READ),
+        (*REGION_READ, *REGISTRY_VIEW, *STATS_AND_RULES_READ),
     ),
     Role(
         "district_staff",
         _("District staff"),
         60,
         _("Keeps the district registers: workshops, laborers, subsidies."),
-        (*REGION_READ, *REGISTRY_WRITE, *STATS_READ, "workshops.review_workshop"),
+        (*REGION_READ, *REGISTRY_WRITE, *STATS_AND_RULES_READ, "workshops.review_workshop"),
     ),
     Role(
         "township_officer",
         _("Township officer"),
         50,
         _("Keeps the registers of one township and manages its village informants and operators."),
-        (*REGION_READ, *USER_ADMIN, *perms_for(WORKSHOP_MODELS + LABOR_MODELS, WRITE), *STATS_READ),
+        (
+            *REGION_READ,
+            *USER_ADMIN,
+            *perms_for(WORKSHOP_MODELS + LABOR_MODELS, WRITE),
+            *STATS_AND_RULES_READ,
+        ),
     ),
     Role(
         "village_informant",
@@ -103,7 +109,7 @@ ROLES = (
             *REGION_READ,
             *perms_for(("labor.household", "labor.laborer"), WRITE),
             *perms_for(WORKSHOP_MODELS + ("labor.employment",), READ),
-            *STATS_READ,
+            *STATS_AND_RULES_READ,
         ),
     ),
     Role(

@@ -15,6 +15,7 @@ NAVIGATION = (
     (_("Wages"), "labor:wage-list", "labor.view_wagerecord"),
     (_("Statistics report"), "stats:report", "stats.view_figure"),
     (_("Big screen"), "stats:screen", "stats.view_figure"),
+    (_("Policy parameters"), "core:parameter-list", "core.view_parameter"),
     (_("Regions"), "regions:list", "regions.view_region"),
     (_("Users"), "accounts:user-list", "accounts.view_user"),
     (_("Audit logs"), "audit:index", "audit.view_loginlog"),

@@ -1,6 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from .models import Parameter
 from .scoping import ScopedQuerySet
 
 
@@ -30,3 +31,11 @@ class RegionPrefixFilter(django_filters.CharFilter):
             region = Region.objects.filter(code=value.strip()).first()
             value = region.scope_prefix if region else value.strip()
         return super().filter(qs, value)
+
+
+class ParameterFilter(ScopedFilterSet):
+    key = django_filters.CharFilter(label=_("key"), lookup_expr="startswith")
+
+    class Meta:
+        model = Parameter
+        fields = ["key"]

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from .scoping import ScopedQuerySet
 
@@ -17,3 +18,24 @@ class ScopedModelForm(forms.ModelForm):
             queryset = getattr(field, "queryset", None)
             if isinstance(queryset, ScopedQuerySet):
                 field.queryset = queryset.restrict(user, "view")
+
+
+class ParameterForm(forms.Form):
+    """A new version of a policy parameter (the key must exist)."""
+
+    key = forms.ChoiceField(label=_("key"))
+    value = forms.DecimalField(label=_("value"), max_digits=14, decimal_places=2)
+    region_prefix = forms.CharField(label=_("region prefix"), max_length=12, required=False)
+    effective_from = forms.DateField(
+        label=_("effective from"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    source = forms.CharField(label=_("source document"), max_length=200)
+    note = forms.CharField(label=_("note"), max_length=255, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import Parameter
+
+        keys = Parameter.objects.order_by("key").values_list("key", flat=True).distinct()
+        self.fields["key"].choices = [(k, k) for k in keys]
+        self.fields["region_prefix"].initial = user.scope_prefix or ""

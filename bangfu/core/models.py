@@ -1,10 +1,14 @@
 """Shared models: versioned policy parameters."""
 
 from django.db import models
+from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from .scoping import ScopedModel, ScopedQuerySet
 
-class ParameterQuerySet(models.QuerySet):
+
+class ParameterQuerySet(ScopedQuerySet):
     def value_at(self, key, on_date, region_code):
         """The parameter in force on ``on_date`` for ``region_code`` (most specific region wins)."""
         candidates = [
@@ -17,7 +21,7 @@ class ParameterQuerySet(models.QuerySet):
         return candidates[0] if candidates else None
 
 
-class Parameter(models.Model):
+class Parameter(ScopedModel):
     """A policy rule's number, versioned: effective dates, the region it applies to, its source.
 
     Rules change by province, year and policy document, so they are data, never constants.
@@ -36,9 +40,18 @@ class Parameter(models.Model):
     objects = ParameterQuerySet.as_manager()
 
     class Meta:
-        ordering = ["key", "-effective_from"]
+        ordering = ["key", "region_prefix", "-effective_from"]
         verbose_name = _("policy parameter")
         verbose_name_plural = _("policy parameters")
 
     def __str__(self):
         return f"{self.key}={self.value} ({self.source})"
+
+    def get_absolute_url(self):
+        return reverse("core:parameter-list") + f"?key={self.key}"
+
+    @classmethod
+    def scope_q(cls, user, prefix):
+        """Rules that apply in the user's region: everywhere, above it (province) or inside it."""
+        above = [prefix[:n] for n in range(len(prefix) + 1)]
+        return Q(region_prefix__in=above) | Q(region_prefix__startswith=prefix)

@@ -11,7 +11,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView
@@ -21,7 +22,12 @@ from django_tables2 import SingleTableMixin
 from bangfu.audit.models import AccessAction
 from bangfu.audit.services import log_access
 
+from . import services
 from .exports import EXPORT_ROW_LIMIT, xlsx_response
+from .filters import ParameterFilter
+from .forms import ParameterForm
+from .models import Parameter
+from .tables import ParameterTable
 
 
 def add_service_errors(form, exc):
@@ -214,3 +220,38 @@ def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+class ParameterListView(ObjectListView):
+    """Policy parameters (recognition criteria, counting rules…) that apply in the user's region."""
+
+    model = Parameter
+    table_class = ParameterTable
+    filterset_class = ParameterFilter
+    create_url = "core:parameter-create"
+
+
+def parameter_create(request):
+    """Add a new version of a policy parameter (district administrators, own region)."""
+    if not request.user.has_perm("core.add_parameter"):
+        raise PermissionDenied
+    form = ParameterForm(
+        request.POST or None, user=request.user, initial={"key": request.GET.get("key")}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            parameter = services.add_parameter_version(request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Saved: %(obj)s") % {"obj": parameter})
+            return redirect(parameter.get_absolute_url())
+    return render(
+        request,
+        "core/object_form.html",
+        {
+            "form": form,
+            "title": _("New version of a policy parameter"),
+            "cancel_url": reverse("core:parameter-list"),
+        },
+    )

@@ -123,3 +123,12 @@ class WageForm(forms.Form):
     amount = forms.DecimalField(
         label=_("amount paid (yuan)"), min_value=0, max_digits=10, decimal_places=2
     )
+
+
+class IncomeForm(forms.Form):
+    year = forms.IntegerField(
+        label=_("year"), min_value=2000, initial=lambda: datetime.date.today().year - 1
+    )
+    per_capita_income = forms.DecimalField(
+        label=_("per-capita income (yuan)"), min_value=0, max_digits=10, decimal_places=2
+    )

@@ -4,6 +4,7 @@ The spreadsheet importer (issue #5) reuses ``prepare_identity`` and the same fie
 """
 
 import datetime
+import functools
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -17,7 +18,15 @@ from bangfu.regions.models import Level, Region
 from bangfu.stats.services import mark_dirty
 from bangfu.workshops.models import Status, Workshop
 
-from .models import Category, Employment, Household, Laborer, WageRecord, WorkStatus
+from .models import (
+    Category,
+    Employment,
+    Household,
+    HouseholdIncome,
+    Laborer,
+    WageRecord,
+    WorkStatus,
+)
 
 HIRING_STATUSES = (Status.APPLYING, Status.RECOGNIZED, Status.WATCH)
 
@@ -48,6 +57,7 @@ def _require(user, model, action, obj=None):
         raise PermissionDenied(_("This record is outside your data scope."))
 
 
+@functools.lru_cache(maxsize=65536)
 def pinyin_keys(name):
     """Full pinyin and initials of a name, for searches like ``zhangsan`` or ``zs``."""
     syllables = lazy_pinyin(name, errors="ignore")
@@ -185,6 +195,23 @@ def update_household(user, household, **fields):
     household.laborers.update(region_id=household.region_id)
     _mark_laborers_dirty(Employment.objects.filter(laborer__household=household))
     return household
+
+
+@transaction.atomic
+def record_income(user, household, *, year, per_capita_income):
+    """Record (or correct) a household's annual per-capita net income."""
+    _require(user, Household, "change", household)
+    this_year = datetime.date.today().year
+    if not 2000 <= year <= this_year:
+        raise ValidationError(
+            {"year": _("Enter a year between 2000 and %(year)s.") % {"year": this_year}}
+        )
+    if per_capita_income < 0:
+        raise ValidationError({"per_capita_income": _("The income cannot be negative.")})
+    income, _created = HouseholdIncome.objects.update_or_create(
+        household=household, year=year, defaults={"per_capita_income": per_capita_income}
+    )
+    return income
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ urlpatterns = [
     path("households/new/", views.register_household, name="household-create"),
     path("households/<int:pk>/", views.HouseholdDetailView.as_view(), name="household-detail"),
     path("households/<int:pk>/edit/", views.HouseholdEditView.as_view(), name="household-edit"),
+    path("households/<int:pk>/income/", views.record_income, name="household-income"),
     path("laborers/", views.LaborerListView.as_view(), name="laborer-list"),
     path("laborers/new/", views.LaborerEditView.as_view(), name="laborer-create"),
     path("laborers/<int:pk>/", views.LaborerDetailView.as_view(), name="laborer-detail"),

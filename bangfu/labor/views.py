@@ -13,7 +13,15 @@ from bangfu.core.views import ObjectDetailView, ObjectEditView, ObjectListView, 
 
 from . import selectors, services
 from .filters import EmploymentFilter, HouseholdFilter, LaborerFilter, WageFilter
-from .forms import HireForm, HouseholdForm, LaborerForm, LeaveForm, WageForm, laborer_formset
+from .forms import (
+    HireForm,
+    HouseholdForm,
+    IncomeForm,
+    LaborerForm,
+    LeaveForm,
+    WageForm,
+    laborer_formset,
+)
 from .models import Employment, Household, Laborer, WageRecord
 from .tables import EmploymentTable, HouseholdTable, LaborerFullTable, LaborerTable, WageTable
 
@@ -53,6 +61,7 @@ class HouseholdDetailView(ObjectDetailView):
             household=self.object
         )
         context["incomes"] = self.object.incomes.all()
+        context["income_form"] = IncomeForm()
         return context
 
 
@@ -289,3 +298,20 @@ class WageListView(ObjectListView):
 
     def get_queryset(self):
         return selectors.wage_list(self.request.user)
+
+
+@require_POST
+def record_income(request, pk):
+    """Record a household's annual per-capita income (from the household page)."""
+    household = get_object_or_404(Household.objects.restrict(request.user, "change"), pk=pk)
+    form = IncomeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_income(request.user, household, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The income was recorded."))
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect(household.get_absolute_url())

@@ -8,6 +8,7 @@ Rows are written in bulk with the same identity functions as the services.
 
 import datetime
 import random
+import time
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -787,10 +788,12 @@ def load_scale(laborers, seed=SEED):
             jobs,
         )
         bulk.reset_sequences(Workshop, StatusChange, Position, Household, Laborer, Employment)
+    written = time.monotonic()
     figures = services.rebuild_all()
     return {
         "workshops": n_workshops,
         "laborers": laborers,
         "employments": len(jobs),
         "figures": sum(figures.values()),
+        "rebuild_seconds": round(time.monotonic() - written, 1),
     }

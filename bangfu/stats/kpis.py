@@ -102,6 +102,7 @@ def compute(period, nodes, full=True):
         employment__workshop_id__in=active,
         employment__laborer__household__category__in=ASSISTED_CATEGORIES,
     )
+    worked = _months_worked(employments, period, list(nodes)) if full else {}
     for length, prefix_map in nodes.items():
         for w in workshops:
             prefix = w["region_id"][:length]
@@ -145,8 +146,9 @@ def compute(period, nodes, full=True):
         ):
             add(prefix_map, row["node"], "wage_paid", row["paid"])
             add(prefix_map, row["node"], "wage_months", row["months"])
-        for node, months in _months_worked(employments, period, length).items():
-            add(prefix_map, node, "months_worked", months)
+        if full:
+            for prefix, months in worked[length].items():
+                add(prefix_map, prefix, "months_worked", months)
     for metrics in figures.values():
         metrics["avg_monthly_wage"] = (
             round(metrics["wage_paid"] / metrics["wage_months"], 2)
@@ -156,21 +158,25 @@ def compute(period, nodes, full=True):
     return figures
 
 
-def _months_worked(employments, period, length):
-    """Per node prefix: the sum over laborers of distinct calendar months with an employment."""
-    months, today = defaultdict(set), datetime.date.today()
-    for laborer, region, start, end in employments.values_list(
-        "laborer_id", "region_id", "start_date", "end_date"
-    ).iterator():
-        first = max(start, period.start).replace(day=1)
-        last = min(end or today, period.end)
-        current = first
-        while current <= last:
-            months[(region[:length], laborer)].add((current.year, current.month))
-            current = add_months(current, 1)
-    totals = defaultdict(int)
-    for (node, _laborer), worked in months.items():
-        totals[node] += len(worked)
+def _months_worked(employments, period, lengths):
+    """{length: {prefix: months}}: per node, the sum over laborers of the distinct calendar
+    months (up to today) with an employment in the node. One pass; months as bit masks."""
+    today = datetime.date.today()
+    first = period.start.year * 12 + period.start.month - 1
+    masks = defaultdict(int)
+    rows = employments.values_list("laborer_id", "region_id", "start_date", "end_date")
+    for laborer, region, start, end in rows.iterator(chunk_size=10_000):
+        last_day = min(end or today, period.end)
+        low = max(start.year * 12 + start.month - 1, first) - first
+        high = last_day.year * 12 + last_day.month - 1 - first
+        if high < low:
+            continue
+        mask = ((1 << (high - low + 1)) - 1) << low
+        for length in lengths:
+            masks[(length, region[:length], laborer)] |= mask
+    totals = defaultdict(lambda: defaultdict(int))
+    for (length, prefix, _laborer), mask in masks.items():
+        totals[length][prefix] += mask.bit_count()
     return totals
 
 

@@ -1,0 +1,60 @@
+"""Policy parameters: versions with effective dates, visible where they apply, added in scope."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from bangfu.core.models import Parameter
+
+pytestmark = pytest.mark.django_db
+KEY = "recognition.factory.min_positions"
+
+
+def keys_and_prefixes(client):
+    rows = client.get("/parameters/", {"per_page": 200}).context["table"].paginated_rows
+    return {(row.record.key, row.record.region_prefix) for row in rows}
+
+
+def test_rules_are_listed_where_they_apply(login):
+    Parameter.objects.create(
+        key=KEY, value=12, region_prefix="430922", effective_from="2024-01-01", source="桃江"
+    )
+    Parameter.objects.create(
+        key=KEY, value=10, region_prefix="430903105", effective_from="2024-01-01", source="沧水铺"
+    )
+    seen = keys_and_prefixes(login("district"))
+    assert (KEY, "43") in seen and (
+        KEY,
+        "430903105",
+    ) in seen  # province rule, and below the district
+    assert (KEY, "430922") not in seen  # another county's rule
+    township = keys_and_prefixes(login("cangshuipu"))
+    assert (KEY, "43") in township and (KEY, "430903105") in township
+
+
+def test_district_admin_adds_a_version_for_their_region_only(login):
+    client = login("district")
+    data = {
+        "key": KEY,
+        "value": "12",
+        "region_prefix": "430903",
+        "effective_from": "2025-01-01",
+        "source": "赫人社发〔2025〕1号",
+    }
+    assert client.post("/parameters/new/", data).status_code == 302
+    assert Parameter.objects.get(key=KEY, region_prefix="430903").value == Decimal("12")
+    response = client.post("/parameters/new/", {**data, "region_prefix": "43"})
+    assert response.status_code == 200 and "region_prefix" in response.context["form"].errors
+    assert login("cangshuipu").get("/parameters/new/").status_code == 403
+
+
+def test_the_version_in_force_is_the_most_specific_then_the_latest():
+    Parameter.objects.create(
+        key=KEY, value=12, region_prefix="430903", effective_from="2025-01-01", source="x"
+    )
+    on = datetime.date(2024, 6, 1)
+    assert Parameter.objects.value_at(KEY, on, "430903105201").value == Decimal("15")
+    later = datetime.date(2025, 6, 1)
+    assert Parameter.objects.value_at(KEY, later, "430903105201").value == Decimal("12")
+    assert Parameter.objects.value_at(KEY, later, "430922100201").value == Decimal("15")
