@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from hypothesis import example, given
 from hypothesis import strategies as st
 from stdnum.cn import uscc as stdnum_uscc
@@ -21,6 +22,14 @@ from bangfu.core.identity import (
     validate_id_number,
     validate_uscc,
 )
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """Message assertions below read the English msgids (zh-Hans is the default language)."""
+    with translation.override("en"):
+        yield
+
 
 # DOMAIN.md test vectors.
 VALID_IDS = [
