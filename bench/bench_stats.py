@@ -24,10 +24,23 @@ sys.path.insert(0, str(ROOT))
 ENGINE = os.environ.get("BENCH_DB", "sqlite")
 LABORERS = int(os.environ.get("BENCH_LABORERS", "100000"))
 if ENGINE == "postgres":
-    subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-c", "DROP DATABASE IF EXISTS bangfu_bench"],
-                   check=True)
-    subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-c", "CREATE DATABASE bangfu_bench"],
-                   check=True)
+    subprocess.run(
+        [
+            "psql",
+            "-h",
+            "127.0.0.1",
+            "-U",
+            "postgres",
+            "-q",
+            "-c",
+            "DROP DATABASE IF EXISTS bangfu_bench",
+        ],
+        check=True,
+    )
+    subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-c", "CREATE DATABASE bangfu_bench"],
+        check=True,
+    )
     os.environ["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/bangfu_bench"
 else:
     os.environ.pop("DATABASE_URL", None)
@@ -57,8 +70,11 @@ def timed(fn, repeat):
         start = time.perf_counter()
         fn()
         samples.append((time.perf_counter() - start) * 1000)
-    return {"median_ms": round(statistics.median(samples), 2), "p95_ms": round(sorted(samples)[int(0.95 * len(samples)) - 1], 2),
-            "n": repeat}
+    return {
+        "median_ms": round(statistics.median(samples), 2),
+        "p95_ms": round(sorted(samples)[int(0.95 * len(samples)) - 1], 2),
+        "n": repeat,
+    }
 
 
 def main():
@@ -83,10 +99,16 @@ def main():
         "workshops": counts["workshops"],
         "load_and_rebuild_seconds": round(load_seconds, 1),
         "summary_api": timed(lambda: client.get("/api/v1/stats/summary/", {"year": "2023"}), 200),
-        "by_region_api": timed(lambda: client.get("/api/v1/stats/by-region/", {"year": "2023"}), 100),
+        "by_region_api": timed(
+            lambda: client.get("/api/v1/stats/by-region/", {"year": "2023"}), 100
+        ),
         "dashboard_page": timed(lambda: client.get("/", {"year": "2023"}), 50),
-        "raw_sql_laborers_employed": timed(lambda: figure("laborers_employed", "430903", "2023-01-01", "2023-12-31"), 5),
-        "raw_sql_positions": timed(lambda: figure("positions", "430903", "2023-01-01", "2023-12-31"), 5),
+        "raw_sql_laborers_employed": timed(
+            lambda: figure("laborers_employed", "430903", "2023-01-01", "2023-12-31"), 5
+        ),
+        "raw_sql_positions": timed(
+            lambda: figure("positions", "430903", "2023-01-01", "2023-12-31"), 5
+        ),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
         "total_seconds": round(time.perf_counter() - started, 1),
     }
