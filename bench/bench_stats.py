@@ -86,6 +86,7 @@ def main():
     load_started = time.perf_counter()
     counts = demo.load_scale(LABORERS)
     load_seconds = time.perf_counter() - load_started
+    print(json.dumps({"loaded": counts, "seconds": round(load_seconds, 1)}), flush=True)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
@@ -98,6 +99,7 @@ def main():
         "employments": counts["employments"],
         "workshops": counts["workshops"],
         "load_and_rebuild_seconds": round(load_seconds, 1),
+        "rebuild_seconds": counts["rebuild_seconds"],
         "summary_api": timed(lambda: client.get("/api/v1/stats/summary/", {"year": "2023"}), 200),
         "by_region_api": timed(
             lambda: client.get("/api/v1/stats/by-region/", {"year": "2023"}), 100
@@ -109,7 +111,9 @@ def main():
         "raw_sql_positions": timed(
             lambda: figure("positions", "430903", "2023-01-01", "2023-12-31"), 5
         ),
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, {connection.vendor} "
+        f"{connection.pg_version if connection.vendor == 'postgresql' else ''}",
         "total_seconds": round(time.perf_counter() - started, 1),
     }
     print(json.dumps(results, ensure_ascii=False))
