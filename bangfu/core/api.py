@@ -23,7 +23,21 @@ class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class ScopedModelViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
-    pass
+    """Writes go through services: ``create_service(user, **data)`` and
+    ``update_service(user, instance, **current values overlaid with the input)``."""
+
+    create_service = None
+    update_service = None
+
+    def perform_create(self, serializer):
+        serializer.instance = call_service(
+            self.create_service, self.request.user, **serializer.validated_data
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = call_service(
+            self.update_service, self.request.user, serializer.instance, **merged_fields(serializer)
+        )
 
 
 class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):

@@ -135,13 +135,7 @@ class HouseholdViewSet(ScopedModelViewSet):
             services.register_household, self.request.user, serializer.validated_data
         )
 
-    def perform_update(self, serializer):
-        serializer.instance = call_service(
-            services.update_household,
-            self.request.user,
-            serializer.instance,
-            **merged_fields(serializer),
-        )
+    update_service = staticmethod(services.update_household)
 
 
 @extend_schema_view(

@@ -27,10 +27,7 @@ class RegionViewSet(ScopedModelViewSet):
     ordering_fields = ("code", "name", "level")
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
-    def perform_create(self, serializer):
-        serializer.instance = call_service(
-            services.create_region, self.request.user, **serializer.validated_data
-        )
+    create_service = staticmethod(services.create_region)
 
     def perform_update(self, serializer):
         region = serializer.instance

@@ -9,7 +9,6 @@ from bangfu.core.api import (
     ScopedModelViewSet,
     ScopedPrimaryKeyRelatedField,
     call_service,
-    merged_fields,
 )
 from bangfu.regions.models import Region
 
@@ -123,18 +122,7 @@ class EnterpriseViewSet(ScopedModelViewSet):
     ordering_fields = ("name", "uscc", "region")
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
-    def perform_create(self, serializer):
-        serializer.instance = call_service(
-            services.save_enterprise, self.request.user, **serializer.validated_data
-        )
-
-    def perform_update(self, serializer):
-        serializer.instance = call_service(
-            services.save_enterprise,
-            self.request.user,
-            serializer.instance,
-            **merged_fields(serializer),
-        )
+    create_service = update_service = staticmethod(services.save_enterprise)
 
 
 def _transition(step, service, fields):
@@ -170,18 +158,8 @@ class WorkshopViewSet(ScopedModelViewSet):
             return queryset.model.objects.restrict(self.request.user, "change")
         return queryset
 
-    def perform_create(self, serializer):
-        serializer.instance = call_service(
-            services.apply, self.request.user, **serializer.validated_data
-        )
-
-    def perform_update(self, serializer):
-        serializer.instance = call_service(
-            services.update_workshop,
-            self.request.user,
-            serializer.instance,
-            **serializer.validated_data,
-        )
+    create_service = staticmethod(services.apply)
+    update_service = staticmethod(services.update_workshop)
 
     @extend_schema(responses=StatusChangeSerializer(many=True))
     @action(detail=True, methods=["get"])
@@ -215,15 +193,4 @@ class PositionViewSet(ScopedModelViewSet):
     ordering_fields = ("title", "posted_on", "headcount")
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
-    def perform_create(self, serializer):
-        serializer.instance = call_service(
-            services.save_position, self.request.user, **serializer.validated_data
-        )
-
-    def perform_update(self, serializer):
-        serializer.instance = call_service(
-            services.save_position,
-            self.request.user,
-            serializer.instance,
-            **merged_fields(serializer),
-        )
+    create_service = update_service = staticmethod(services.save_position)
