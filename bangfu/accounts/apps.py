@@ -16,6 +16,7 @@ class AccountsConfig(AppConfig):
         auditlog.register(
             self.get_model("User"),
             exclude_fields=["password", "last_login"],
+            mask_fields=["phone"],
             m2m_fields={"groups"},
         )
         post_migrate.connect(sync_roles_after_migrate, sender=self)

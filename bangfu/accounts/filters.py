@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from bangfu.core.filters import ScopedFilterSet
+from bangfu.core.filters import RegionPrefixFilter, ScopedFilterSet
 
 from .models import User
 from .roles import ROLES
@@ -13,9 +13,7 @@ class UserFilter(ScopedFilterSet):
     role = django_filters.ChoiceFilter(
         label=_("role"), field_name="groups__name", choices=[(r.code, r.label) for r in ROLES]
     )
-    region = django_filters.CharFilter(
-        label=_("region code"), field_name="region_id", lookup_expr="startswith"
-    )
+    region = RegionPrefixFilter()
     is_active = django_filters.BooleanFilter(label=_("active"))
 
     class Meta:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from bangfu.regions.models import Region
 
 from .models import User
-from .roles import ROLES, ROLES_BY_CODE
+from .roles import ROLES, ROLES_BY_CODE, WORKSHOP_OPERATOR
 
 
 def sync_roles():
@@ -43,6 +43,14 @@ def grantable_roles(actor):
 
 
 def _check_grant(actor, region, role_codes):
+    if WORKSHOP_OPERATOR in role_codes and len(role_codes) > 1:
+        raise ValidationError(
+            {
+                "roles": _(
+                    "A workshop operator has no other role (their access follows their workshops)."
+                )
+            }
+        )
     allowed = {role.code for role in grantable_roles(actor)}
     refused = [code for code in role_codes if code not in allowed]
     if refused:

@@ -52,4 +52,23 @@ class ChangeLogTable(tables.Table):
         )
 
     def render_changes(self, value):
-        return "; ".join(f"{field}: {old} → {new}" for field, (old, new) in value.items())
+        return describe_changes(value)
+
+    def value_changes(self, value):
+        return describe_changes(value)
+
+
+def describe_changes(changes):
+    """One line per field: ``field: old → new``; many-to-many changes as ``field: +a, b``."""
+    parts = []
+    for field, change in changes.items():
+        if isinstance(
+            change, dict
+        ):  # many-to-many: {"type": "m2m", "operation": ..., "objects": [...]}
+            sign = {"add": "+", "delete": "−"}.get(change.get("operation"), "")
+            parts.append(f"{field}: {sign}{', '.join(map(str, change.get('objects', [])))}")
+        elif isinstance(change, list | tuple) and len(change) == 2:
+            parts.append(f"{field}: {change[0]} → {change[1]}")
+        else:
+            parts.append(f"{field}: {change}")
+    return "; ".join(parts)

@@ -61,7 +61,6 @@ def call_service(service, *args, **kwargs):
 def merged_fields(serializer):
     """The instance's current values overlaid with the validated input (for partial updates)."""
     names = [name for name, field in serializer.fields.items() if not field.read_only]
-    return {
-        **{name: getattr(serializer.instance, name) for name in names},
-        **serializer.validated_data,
-    }
+    instance = serializer.instance
+    current = {name: getattr(instance, name) for name in names if hasattr(instance, name)}
+    return {**current, **serializer.validated_data}

@@ -34,8 +34,8 @@ class ParameterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        from .models import Parameter
+        from .models import PARAMETER_LABELS, Parameter
 
         keys = Parameter.objects.order_by("key").values_list("key", flat=True).distinct()
-        self.fields["key"].choices = [(k, k) for k in keys]
+        self.fields["key"].choices = [(k, f"{PARAMETER_LABELS.get(k, k)} ({k})") for k in keys]
         self.fields["region_prefix"].initial = user.scope_prefix or ""

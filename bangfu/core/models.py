@@ -7,6 +7,19 @@ from django.utils.translation import gettext_lazy as _
 
 from .scoping import ScopedModel, ScopedQuerySet
 
+# What each parameter key means (keys are stable identifiers used by the services).
+PARAMETER_LABELS = {
+    "recognition.factory.min_floor_area": _("Recognition, factory type: minimum floor area (m²)"),
+    "recognition.factory.min_positions": _("Recognition, factory type: minimum positions"),
+    "recognition.factory.min_poor_laborers": _(
+        "Recognition, factory type: minimum poverty-alleviated laborers"
+    ),
+    "recognition.home.min_poor_laborers": _(
+        "Recognition, home-work type: minimum poverty-alleviated laborers"
+    ),
+    "workshop.watch_grace_months": _("Months of grace for a workshop under watch"),
+}
+
 
 class ParameterQuerySet(ScopedQuerySet):
     def value_at(self, key, on_date, region_code):
@@ -50,8 +63,12 @@ class Parameter(ScopedModel):
     def get_absolute_url(self):
         return reverse("core:parameter-list") + f"?key={self.key}"
 
+    @property
+    def label(self):
+        return PARAMETER_LABELS.get(self.key, self.key)
+
     @classmethod
-    def scope_q(cls, user, prefix):
+    def scope_q(cls, user, prefix, action="view"):
         """Rules that apply in the user's region: everywhere, above it (province) or inside it."""
         above = [prefix[:n] for n in range(len(prefix) + 1)]
         return Q(region_prefix__in=above) | Q(region_prefix__startswith=prefix)

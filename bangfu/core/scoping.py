@@ -36,7 +36,7 @@ class ScopedQuerySet(models.QuerySet):
         prefix = user.scope_prefix
         if not prefix:
             return self.none()
-        return self.filter(self.model.scope_q(user, prefix))
+        return self.filter(self.model.scope_q(user, prefix, action))
 
 
 class ScopedModel(models.Model):
@@ -61,7 +61,7 @@ class ScopedModel(models.Model):
         abstract = True
 
     @classmethod
-    def scope_q(cls, user, prefix):
+    def scope_q(cls, user, prefix, action="view"):
         if cls.operator_field and user.bound_to_workshops:
             # the workshops an administrator bound them to, wherever their roster lives
             bound = cls._base_manager.filter(**{cls.operator_field: user}).values("pk")

@@ -30,6 +30,11 @@ from .models import Parameter
 from .tables import ParameterTable
 
 
+def int_or_zero(value):
+    """A query-string id as an int (0 for anything else: matches nothing, never a 500)."""
+    return int(value) if value and str(value).isdigit() and len(str(value)) < 19 else 0
+
+
 def add_service_errors(form, exc):
     """Put a service's ValidationError next to the matching fields (others at the top)."""
     if hasattr(exc, "error_dict"):
@@ -67,13 +72,14 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
     """A filterable, sortable, paginated table. htmx requests get the table fragment only.
 
     ``?export=xlsx`` downloads the current filtered, sorted view (every page) as xlsx through
-    the same scoped queryset; an export with unmasked personal data is written to the access log.
+    the same scoped queryset; every export of personal data is written to the access log.
     """
 
     template_name = "core/object_list.html"
     paginate_by = 25
     create_url = None  # URL name of the create view, shown when the user may add
     title = None
+    personal_data = False  # rows describe people: every export is written to the access log
 
     def get(self, request, *args, **kwargs):
         if request.GET.get("export") == "xlsx":
@@ -102,26 +108,28 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
             return redirect(
                 f"{self.request.path}?{self.request.GET.urlencode().replace('export=xlsx', '')}"
             )
-        table_class, personal = self.get_export_table_class()
+        table_class, full_ids = self.get_export_table_class()
         table = table_class(
             queryset, request=self.request, order_by=self.request.GET.get("sort") or None
         )
         rows = table.as_values()
         title = self.title or capfirst(self.model._meta.verbose_name_plural)
-        if personal:
+        if self.personal_data or full_ids:
             filters = self.request.GET.copy()
             if filters.get("q"):
                 filters["q"] = "***"  # a search may be an ID number: never log it in clear
+            kind = _("full ID numbers") if full_ids else _("masked")
             log_access(
                 self.request,
                 AccessAction.EXPORT_PERSONAL,
-                detail=f"{title} ?{filters.urlencode()}",
+                detail=f"{title} ({kind}, {queryset.count()}) ?{filters.urlencode()}",
                 region=self.request.user.region,  # auditors of the exporter's region see it
             )
         return xlsx_response(title, next(rows), rows, self.model._meta.model_name)
 
     def get_export_table_class(self):
-        """(table class, whether it exports unmasked personal data — then the export is logged)."""
+        """(table class, whether it holds full ID numbers). Exports of views with
+        ``personal_data`` (masked or not) are written to the access log."""
         return self.table_class, False
 
     def get_context_data(self, **kwargs):
@@ -151,8 +159,7 @@ class ObjectDetailView(ScopedMixin, DetailView):
         )
         return context
 
-    @staticmethod
-    def display(obj, name):
+    def display(self, obj, name):
         getter = getattr(obj, f"get_{name}_display", None)
         value = getter() if getter else getattr(obj, name)
         if isinstance(value, bool):

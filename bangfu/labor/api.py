@@ -13,6 +13,7 @@ from bangfu.core.api import (
     merged_fields,
 )
 from bangfu.core.identity import mask_phone, validate_id_number
+from bangfu.core.views import int_or_zero
 from bangfu.regions.models import Region
 from bangfu.workshops.models import Position
 
@@ -119,6 +120,7 @@ class WageSerializer(serializers.ModelSerializer):
     class Meta:
         model = WageRecord
         fields = ("id", "employment", "month", "amount")
+        validators = []  # a second POST for the same month corrects it (``services.record_wage``)
 
 
 class HouseholdViewSet(ScopedModelViewSet):
@@ -170,7 +172,7 @@ class LaborerViewSet(ScopedModelViewSet):
         data = dict(serializer.validated_data)
         household = data.pop("household")
         if not data.get("id_number"):
-            raise exceptions.ValidationError({"id_number": ["This field is required."]})
+            raise exceptions.ValidationError({"id_number": [_("Give the ID number.")]})
         serializer.instance = call_service(
             services.add_laborer, self.request.user, household, **data
         )
@@ -208,7 +210,9 @@ class EmploymentViewSet(ScopedModelViewSet):
     @extend_schema(request=LeaveSerializer, responses=EmploymentSerializer)
     @action(detail=True, methods=["post"])
     def leave(self, request, pk=None):
-        employment = Employment.objects.restrict(request.user, "change").filter(pk=pk).first()
+        employment = (
+            Employment.objects.restrict(request.user, "change").filter(pk=int_or_zero(pk)).first()
+        )
         if employment is None:
             raise exceptions.NotFound()
         payload = LeaveSerializer(data=request.data)

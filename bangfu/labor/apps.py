@@ -12,6 +12,10 @@ class LaborConfig(AppConfig):
 
         auditlog.register(self.get_model("Household"))
         # ID fields are ciphertext and index: never copied into the change log.
-        auditlog.register(self.get_model("Laborer"), exclude_fields=["id_cipher", "id_index"])
+        auditlog.register(
+            self.get_model("Laborer"),
+            exclude_fields=["id_cipher", "id_index"],
+            mask_fields=["phone"],
+        )
         auditlog.register(self.get_model("Employment"))
         auditlog.register(self.get_model("WageRecord"))

@@ -255,10 +255,11 @@ class Employment(ScopedModel):
         return reverse("labor:employment-detail", args=[self.pk])
 
     @classmethod
-    def scope_q(cls, user, prefix):
-        """Visible where the workshop or the laborer's home village is in scope."""
-        q = super().scope_q(user, prefix)
-        if user.bound_to_workshops:
+    def scope_q(cls, user, prefix, action="view"):
+        """Visible where the workshop or the laborer's home village is in scope; changed only
+        where the workshop is."""
+        q = super().scope_q(user, prefix, action)
+        if user.bound_to_workshops or action != "view":
             return q
         return q | Q(laborer_region__code__startswith=prefix)
 

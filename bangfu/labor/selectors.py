@@ -56,16 +56,22 @@ def months_active(employment, year):
     return months
 
 
-def work_summary(laborer, year):
+def work_summary(laborer, year, employments=None):
     """Months worked (distinct calendar months with an active employment) and wages paid in
-    ``year``: the two figures every subsidy and recognition rule uses."""
+    ``year``: the two figures every subsidy and recognition rule uses.
+
+    ``employments`` narrows what is counted (a user's scoped view); default: all of them.
+    """
+    employments = (
+        laborer.employments.all() if employments is None else employments.filter(laborer=laborer)
+    )
     months = set()
-    for employment in laborer.employments.filter(
+    for employment in employments.filter(
         Q(end_date__isnull=True) | Q(end_date__gte=datetime.date(year, 1, 1)),
         start_date__lte=datetime.date(year, 12, 31),
     ):
         months |= months_active(employment, year)
-    income = WageRecord.objects.filter(employment__laborer=laborer, month__year=year).aggregate(
+    income = WageRecord.objects.filter(employment__in=employments, month__year=year).aggregate(
         s=Sum("amount")
     )["s"]
     return {"year": year, "months": len(months), "wage_income": income or 0}

@@ -29,6 +29,7 @@ from .models import (
 )
 
 HIRING_STATUSES = (Status.APPLYING, Status.RECOGNIZED, Status.WATCH)
+HIRE_AHEAD_DAYS = 90  # pre-recruitment (预招到岗) may fix a start date up to this far ahead
 
 
 class LaborerRowsInvalid(ValidationError):
@@ -193,6 +194,9 @@ def update_household(user, household, **fields):
     household.full_clean()
     household.save()
     household.laborers.update(region_id=household.region_id)
+    Employment.objects.filter(laborer__household=household).update(
+        laborer_region_id=household.region_id
+    )
     _mark_laborers_dirty(Employment.objects.filter(laborer__household=household))
     return household
 
@@ -261,6 +265,13 @@ def hire(user, *, laborer, position, start_date, contract_type, monthly_wage):
                 % {"status": Status(workshop.status).label}
             }
         )
+    if start_date > datetime.date.today() + datetime.timedelta(days=HIRE_AHEAD_DAYS):
+        raise ValidationError(
+            {
+                "start_date": _("The start date is more than %(days)s days ahead.")
+                % {"days": HIRE_AHEAD_DAYS}
+            }
+        )
     if position.posted_on > start_date or (position.closed_on and position.closed_on < start_date):
         raise ValidationError({"start_date": _("The position is not open on the start date.")})
     employment = Employment(
@@ -279,6 +290,14 @@ def hire(user, *, laborer, position, start_date, contract_type, monthly_wage):
         .select_related("workshop")
         .first()
     )
+    if (
+        open_job is not None
+        and not Employment.objects.restrict(user).filter(pk=open_job.pk).exists()
+    ):
+        # the current employer is outside the user's scope: name nobody
+        raise ValidationError(
+            {"laborer": _("This person is still employed elsewhere and cannot be hired now.")}
+        )
     if open_job is not None:
         raise ValidationError(
             {
@@ -292,9 +311,7 @@ def hire(user, *, laborer, position, start_date, contract_type, monthly_wage):
         with transaction.atomic():
             employment.save()
     except IntegrityError as exc:  # a simultaneous hire won the race
-        raise ValidationError(
-            {"laborer": _("%(name)s has just been hired elsewhere.") % {"name": laborer.name}}
-        ) from exc
+        raise ValidationError({"laborer": _("This person has just been hired elsewhere.")}) from exc
     Laborer.objects.filter(pk=laborer.pk).update(work_status=WorkStatus.WORKSHOP)
     mark_dirty(start_date)
     return employment
@@ -308,6 +325,8 @@ def leave(user, employment, *, end_date, reason="", work_status=WorkStatus.RETUR
         raise ValidationError(_("This employment has already ended."))
     if end_date < employment.start_date:
         raise ValidationError({"end_date": _("The leaving date cannot be before the start date.")})
+    if end_date > datetime.date.today():
+        raise ValidationError({"end_date": _("The leaving date cannot be in the future.")})
     if employment.wages.filter(month__gt=month_start(end_date)).exists():
         raise ValidationError(
             {"end_date": _("Wages are recorded after this date; correct them first.")}
@@ -350,4 +369,5 @@ def record_wage(user, employment, *, month, amount):
         month=month,
         defaults={"amount": amount, "region_id": employment.region_id},
     )
+    mark_dirty(month)
     return record

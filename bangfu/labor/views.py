@@ -9,7 +9,14 @@ from django.views.decorators.http import require_POST
 from bangfu.audit.models import AccessAction
 from bangfu.audit.services import log_access
 from bangfu.core import pii
-from bangfu.core.views import ObjectDetailView, ObjectEditView, ObjectListView, add_service_errors
+from bangfu.core.identity import mask_phone
+from bangfu.core.views import (
+    ObjectDetailView,
+    ObjectEditView,
+    ObjectListView,
+    add_service_errors,
+    int_or_zero,
+)
 
 from . import selectors, services
 from .filters import EmploymentFilter, HouseholdFilter, LaborerFilter, WageFilter
@@ -28,6 +35,7 @@ from .tables import EmploymentTable, HouseholdTable, LaborerFullTable, LaborerTa
 
 class HouseholdListView(ObjectListView):
     model = Household
+    personal_data = True
     table_class = HouseholdTable
     filterset_class = HouseholdFilter
     create_url = "labor:household-create"
@@ -107,6 +115,7 @@ class HouseholdEditView(ObjectEditView):
 
 class LaborerListView(ObjectListView):
     model = Laborer
+    personal_data = True
     table_class = LaborerTable
     filterset_class = LaborerFilter
 
@@ -149,13 +158,20 @@ class LaborerDetailView(ObjectDetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        visible = Employment.objects.restrict(self.request.user)
         context["employments"] = selectors.employment_list(self.request.user).filter(
             laborer=self.object
         )
         context["summaries"] = [
-            selectors.work_summary(self.object, y) for y in selectors.years_worked(self.object)
+            selectors.work_summary(self.object, y, visible)
+            for y in selectors.years_worked(self.object)
         ]
         return context
+
+    def display(self, obj, name):
+        if name == "phone" and not self.request.user.has_perm("labor.view_full_id"):
+            return mask_phone(obj.phone) or "—"
+        return super().display(obj, name)
 
 
 class LaborerEditView(ObjectEditView):
@@ -168,7 +184,7 @@ class LaborerEditView(ObjectEditView):
         if "pk" not in kwargs:
             self.household = get_object_or_404(
                 Household.objects.restrict(request.user, "change"),
-                pk=request.GET.get("household") or 0,
+                pk=int_or_zero(request.GET.get("household")),
             )
         return super().dispatch(request, *args, **kwargs)
 
@@ -191,6 +207,7 @@ def reveal_id(request, pk):
 
 class EmploymentListView(ObjectListView):
     model = Employment
+    personal_data = True
     table_class = EmploymentTable
     filterset_class = EmploymentFilter
 
@@ -232,7 +249,7 @@ def hire(request):
     """Hire a registered laborer (found by exact ID number) into an open position."""
     if not request.user.has_perm("labor.add_employment"):
         raise PermissionDenied
-    workshop = request.GET.get("workshop")
+    workshop = int_or_zero(request.GET.get("workshop")) or None
     form = HireForm(request.POST or None, user=request.user, workshop=workshop)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -293,6 +310,7 @@ def record_wage(request, pk):
 
 class WageListView(ObjectListView):
     model = WageRecord
+    personal_data = True
     table_class = WageTable
     filterset_class = WageFilter
 

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import exceptions, permissions, serializers
 from rest_framework.response import Response
@@ -43,7 +44,8 @@ class StatsView(APIView):
         try:
             period = parse(request.query_params.get("year", ""))
         except ValueError as exc:
-            raise exceptions.ValidationError({"year": [str(exc)]}) from exc
+            message = _("Give the period as 2023, 2023Q2 or 2023-05 (years 2000–2100).")
+            raise exceptions.ValidationError({"year": [message]}) from exc
         code = request.query_params.get("region")
         region = (
             selectors.visible_region(request.user, code)

@@ -35,6 +35,8 @@ def parse(key):
     if not match:
         raise ValueError(f"period {key!r}: use YYYY, YYYYQn or YYYY-MM")
     year = int(match["year"])
+    if not 2000 <= year <= 2100:
+        raise ValueError(f"period {key!r}: the year must be between 2000 and 2100")
     if match["quarter"]:
         start = datetime.date(year, 3 * int(match["quarter"]) - 2, 1)
         return Period(f"{year}Q{match['quarter']}", start, month_end(add_months(start, 2)))

@@ -127,7 +127,8 @@ def pickable_regions(user):
     return [root, *Region.objects.restrict(user).filter(parent=root).order_by("code")]
 
 
-def years():
-    """Years that have figures, newest first."""
-    keys = Figure.objects.filter(metric="workshops").values_list("period", flat=True).distinct()
+def years(user):
+    """Years that have figures in the user's scope, newest first."""
+    figures = Figure.objects.restrict(user).filter(metric="workshops")
+    keys = figures.values_list("period", flat=True).distinct()
     return sorted((k for k in keys if len(k) == 4), reverse=True)

@@ -104,7 +104,7 @@ def dashboard(request):
             "summary": data["summary"],
             "watch": watch.select_related("region").order_by("grace_until"),
             "regions": selectors.pickable_regions(request.user),
-            "years": selectors.years(),
+            "years": selectors.years(request.user),
         },
     )
 
@@ -143,7 +143,7 @@ def report(request):
             "region": region,
             "rows": list(zip(table["names"], table["rows"], strict=True)),
             "regions": selectors.pickable_regions(request.user),
-            "years": selectors.years(),
+            "years": selectors.years(request.user),
         },
     )
 

@@ -133,6 +133,7 @@ def _transition(step, service, fields):
         payload = TransitionSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = {k: v for k, v in payload.validated_data.items() if k in fields and v is not None}
+        data.update({k: "" for k in fields if k in ("certificate_no", "reason") and k not in data})
         call_service(service, request.user, workshop, **data)
         workshop.refresh_from_db()
         return Response(WorkshopSerializer(workshop, context=self.get_serializer_context()).data)

@@ -60,10 +60,13 @@ class WorkshopForm(ScopedModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             del self.fields["applied_on"]
-        self.fields["operators"].queryset = (
-            User.objects.restrict(self.user).filter(groups__name="workshop_operator").distinct()
-        )
-        self.fields["operators"].required = False
+        if self.user.has_perm("accounts.view_user"):
+            self.fields["operators"].queryset = (
+                User.objects.restrict(self.user).filter(groups__name="workshop_operator").distinct()
+            )
+            self.fields["operators"].required = False
+        else:  # who operates the workshop is managed by those who manage users
+            del self.fields["operators"]
 
 
 class TransitionForm(forms.Form):

@@ -177,9 +177,15 @@ def _check_step(user, workshop, step):
         )
 
 
+def _check_date(on):
+    if on > datetime.date.today():
+        raise ValidationError({"on": _("The date cannot be in the future.")})
+
+
 def _move(user, workshop, step, on, reason="", *, overridden=False, check=()):
     _check_step(user, workshop, step)
     to_status = STEPS[step][0]
+    _check_date(on)
     if on < workshop.status_since:
         raise ValidationError(
             {
@@ -216,7 +222,7 @@ def apply(user, *, operators=(), **fields):
     workshop = Workshop(status=Status.APPLYING, status_since=on, **fields)
     workshop.full_clean()
     workshop.save()
-    workshop.operators.set(operators)
+    _set_operators(user, workshop, operators)
     StatusChange.objects.create(
         workshop=workshop,
         to_status=Status.APPLYING,
@@ -227,17 +233,35 @@ def apply(user, *, operators=(), **fields):
     return workshop
 
 
+def _set_operators(user, workshop, chosen):
+    """Bind the chosen operators; operators the editor cannot see stay bound."""
+    from bangfu.accounts.models import User
+
+    visible = User.objects.restrict(user)
+    hidden = workshop.operators.exclude(pk__in=visible.values("pk"))
+    workshop.operators.set([*hidden, *visible.filter(pk__in=[u.pk for u in chosen])])
+
+
 @transaction.atomic
 def update_workshop(user, workshop, *, operators=None, **fields):
     """Edit a workshop's descriptive fields; status changes go through the transitions."""
     _require(user, Workshop, "change", workshop)
     _require_region(user, fields.get("region", workshop.region))
+    old_region = workshop.region_id
     for name, value in fields.items():
         setattr(workshop, name, value)
     workshop.full_clean()
     workshop.save()
     if operators is not None:
-        workshop.operators.set(operators)
+        _set_operators(user, workshop, operators)
+    if workshop.region_id != old_region:  # its positions, employment and wages move with it
+        from bangfu.labor.models import Employment, WageRecord
+
+        workshop.positions.update(region_id=workshop.region_id)
+        Employment.objects.filter(workshop=workshop).update(region_id=workshop.region_id)
+        WageRecord.objects.filter(employment__workshop=workshop).update(
+            region_id=workshop.region_id
+        )
     first = workshop.history.order_by("on").values_list("on", flat=True).first()
     mark_dirty(first or datetime.date.today())  # region or breakdown fields may have changed
     return workshop
@@ -293,12 +317,17 @@ def watch(user, workshop, *, on, reason, grace_until=None):
         raise ValidationError(
             {"reason": _("Give the reason for putting the workshop under watch.")}
         )
+    _check_date(on)
     if grace_until is None:
         months = Parameter.objects.value_at(GRACE_MONTHS_KEY, on, workshop.region_id)
         grace_until = add_months(on, int(months.value) if months else 6)
-    if grace_until <= on:
+    if not on < grace_until <= add_months(on, 24):
         raise ValidationError(
-            {"grace_until": _("The grace period must end after the watch begins.")}
+            {
+                "grace_until": _(
+                    "The grace period must end after the watch begins, within two years."
+                )
+            }
         )
     workshop.grace_until = grace_until
     return _move(user, workshop, "watch", on, reason)

@@ -4,7 +4,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from bangfu.core.views import ObjectDetailView, ObjectEditView, ObjectListView, add_service_errors
+from bangfu.core.views import (
+    ObjectDetailView,
+    ObjectEditView,
+    ObjectListView,
+    add_service_errors,
+    int_or_zero,
+)
 
 from . import selectors, services
 from .filters import EnterpriseFilter, PositionFilter, WorkshopFilter
@@ -111,6 +117,9 @@ STEPS = {
 }
 
 
+REQUIRED_TEXT = {"reason", "certificate_no", "override_reason"}  # empty text reaches the service
+
+
 def available_steps(user, workshop):
     """The lifecycle steps this user may take on this workshop now."""
     return [
@@ -127,10 +136,9 @@ def workshop_transition(request, pk, step):
         raise PermissionDenied
     form = TransitionForm(request.POST or None, step=step)
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "") or k == "reason"}
-        data.setdefault("reason", "")
-        if step == "recognize":
-            data.pop("reason")
+        data = {
+            k: v for k, v in form.cleaned_data.items() if v not in (None, "") or k in REQUIRED_TEXT
+        }
         try:
             workshop = STEPS[step][1](request.user, workshop, **data)
         except ValidationError as exc:
@@ -196,7 +204,7 @@ class PositionEditView(ObjectEditView):
     form_class = PositionForm
 
     def get_initial(self):
-        return {"workshop": self.request.GET.get("workshop")}
+        return {"workshop": int_or_zero(self.request.GET.get("workshop")) or None}
 
     def save(self, form):
         return services.save_position(self.request.user, self.object, **form.cleaned_data)

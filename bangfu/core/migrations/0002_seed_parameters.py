@@ -6,7 +6,6 @@ from decimal import Decimal
 from django.db import migrations
 
 HUNAN_2018 = "湖南省扶贫车间认定标准（2018）"
-RELAXED_2021 = "脱贫劳动力计入车间口径（2021 年放宽）"
 DYNAMIC = "就业帮扶车间动态管理（监测待处置期 6 个月）"
 
 PARAMETERS = [
@@ -14,8 +13,6 @@ PARAMETERS = [
     ("recognition.factory.min_positions", "15", "43", HUNAN_2018, "厂房式车间岗位 ≥ 15 个"),
     ("recognition.factory.min_poor_laborers", "5", "43", HUNAN_2018, "吸纳脱贫劳动力 ≥ 5 人"),
     ("recognition.home.min_poor_laborers", "5", "43", HUNAN_2018, "居家式吸纳脱贫劳动力 ≥ 5 人"),
-    ("counting.min_months", "3", "", RELAXED_2021, "年内累计务工 ≥ 3 个月"),
-    ("counting.min_wage_income", "5000", "", RELAXED_2021, "或年务工收入 ≥ 5000 元"),
     ("workshop.watch_grace_months", "6", "", DYNAMIC, "监测待处置宽限期（月）"),
 ]
 

@@ -1,0 +1,183 @@
+"""Regression tests for the findings of the independent review (scope, bad input, privacy)."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from bangfu.accounts.services import create_user
+from bangfu.audit.models import AccessLog
+from bangfu.labor.models import Employment, WageRecord
+from bangfu.stats.models import DirtyYear
+from bangfu.workshops import services as workshop_services
+from bangfu.workshops.tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def commuter(users):
+    """A 沧水铺 laborer employed at a 龙岭 workshop."""
+    district = users["district"]
+    workshop = f.make_workshop(district, f.LL_VILLAGE)
+    position = f.make_position(district, workshop)
+    laborer = f.make_laborer(district, f.CSP_VILLAGE, name="通勤工")
+    return f.hire(district, laborer, position)
+
+
+def test_home_township_sees_but_cannot_change_employment_elsewhere(users, login, commuter):
+    client = login("cangshuipu")
+    assert client.get(f"/labor/employment/{commuter.pk}/").status_code == 200
+    assert (
+        client.post(
+            f"/labor/employment/{commuter.pk}/wages/", {"month": "2024-03", "amount": "1"}
+        ).status_code
+        == 404
+    )
+    assert (
+        client.post(
+            f"/labor/employment/{commuter.pk}/leave/", {"end_date": "2024-05-01"}
+        ).status_code
+        == 404
+    )
+    assert not WageRecord.objects.filter(employment=commuter).exists()
+    assert Employment.objects.get(pk=commuter.pk).end_date is None
+
+
+def test_hiring_someone_employed_outside_scope_names_nobody(users, commuter):
+    from bangfu.labor.services import hire
+
+    own = f.make_workshop(users["district"], f.CSP_VILLAGE)
+    position = f.make_position(users["district"], own)
+    operator = f.make_operator(users["district"], "op_hiring", f.CSP_VILLAGE, [own])
+    with pytest.raises(ValidationError) as info:
+        hire(
+            operator,
+            laborer=commuter.laborer,
+            position=position,
+            start_date=datetime.date(2024, 6, 1),
+            contract_type="piecework",
+            monthly_wage=2000,
+        )
+    message = " ".join(info.value.messages)
+    assert "通勤工" not in message and commuter.workshop.name not in message
+
+
+def test_future_dates_are_refused_not_crashing(users, login, commuter):
+    client = login("district")
+    assert (
+        client.post(
+            f"/labor/employment/{commuter.pk}/leave/", {"end_date": "9999-12-31"}
+        ).status_code
+        == 302
+    )
+    assert Employment.objects.get(pk=commuter.pk).end_date is None
+    workshop = commuter.workshop
+    response = client.post(f"/workshops/{workshop.pk}/watch/", {"on": "9999-12-01", "reason": "x"})
+    assert response.status_code == 200 and response.context["form"].errors
+
+
+def test_recognize_without_certificate_is_a_form_error(users, login):
+    workshop = f.apply_workshop(users["district"], f.CSP_VILLAGE)
+    response = login("district").post(
+        f"/workshops/{workshop.pk}/recognize/", {"on": "2024-01-10", "override_reason": "x"}
+    )
+    assert response.status_code == 200 and "certificate_no" in response.context["form"].errors
+    response = login("district").post(
+        f"/api/v1/workshops/{workshop.pk}/recognize/",
+        {},
+        format="json",
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+
+
+def test_wages_mark_the_statistics_dirty_and_can_be_corrected_through_the_api(users, api, commuter):
+    DirtyYear.objects.all().delete()
+    client = api("district")
+    body = {"employment": commuter.pk, "month": "2024-04-01", "amount": "2500"}
+    assert client.post("/api/v1/wages/", body, format="json").status_code == 201
+    assert DirtyYear.objects.filter(year=2024).exists()
+    assert (
+        client.post("/api/v1/wages/", {**body, "amount": "2600"}, format="json").status_code == 201
+    )
+    assert WageRecord.objects.get(employment=commuter, month="2024-04-01").amount == 2600
+
+
+def test_laborer_api_partial_update(api, commuter):
+    response = api("district").patch(
+        f"/api/v1/laborers/{commuter.laborer_id}/", {"skills": "缝纫"}, format="json"
+    )
+    assert response.status_code == 200 and response.json()["skills"] == "缝纫"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/labor/employment/hire/?workshop=abc",
+        "/labor/laborers/new/?household=abc",
+        "/accounts/users/?region=430903105",
+    ],
+)
+def test_odd_query_strings_do_not_crash(login, path):
+    assert login("district").get(path).status_code in (200, 404)
+
+
+def test_laborer_page_masks_the_phone_without_the_permission(users, login, commuter):
+    phone = commuter.laborer.phone
+    assert (
+        phone
+        not in login("cangshuipu").get(f"/labor/laborers/{commuter.laborer_id}/").content.decode()
+    )
+    assert (
+        phone in login("district").get(f"/labor/laborers/{commuter.laborer_id}/").content.decode()
+    )
+
+
+def test_every_personal_data_export_is_logged_for_the_region_auditors(users, login, commuter):
+    login("cangshuipu").get("/labor/laborers/", {"export": "xlsx", "q": commuter.laborer.name})
+    row = AccessLog.objects.get(user=users["cangshuipu"])
+    assert row.region_id == "430903105000" and commuter.laborer.name not in row.detail
+    rows = login("auditor").get("/audit/access/").context["table"].paginated_rows
+    assert [r.record.pk for r in rows] == [row.pk]
+
+
+def test_staff_editing_a_workshop_keeps_its_operators_and_region_moves_cascade(
+    users, login, commuter
+):
+    workshop = commuter.workshop
+    operator = f.make_operator(users["district"], "op_review", f.LL_VILLAGE, [workshop])
+    workshop_services.update_workshop(users["staff"], workshop, region=f.region(f.CSP_VILLAGE))
+    assert list(workshop.operators.all()) == [operator]
+    commuter.refresh_from_db()
+    assert commuter.region_id == f.CSP_VILLAGE
+    assert all(p.region_id == f.CSP_VILLAGE for p in workshop.positions.all())
+
+
+def test_an_operator_gets_no_second_role(users):
+    with pytest.raises(ValidationError):
+        create_user(
+            users["district"],
+            username="two_hats",
+            password=f.GOOD_PASSWORD,
+            region=f.region(f.CSP_VILLAGE),
+            role_codes=["workshop_operator", "village_informant"],
+        )
+
+
+def test_change_log_page_shows_role_changes(users, login):
+    create_user(
+        users["district"],
+        username="logged",
+        password=f.GOOD_PASSWORD,
+        region=f.region(f.CSP_VILLAGE),
+        role_codes=["village_informant"],
+    )
+    assert login("admin").get("/audit/changes/").status_code == 200
+    assert login("auditor").get("/audit/changes/", {"export": "xlsx"}).status_code == 200
+
+
+@pytest.mark.parametrize("year", ["0001", "0001Q1", "3000"])
+def test_stats_pages_refuse_odd_periods_without_crashing(login, api, year):
+    assert login("district").get("/", {"year": year}).status_code == 200  # falls back to last year
+    assert api("district").get("/api/v1/stats/summary/", {"year": year}).status_code == 400
