@@ -15,7 +15,7 @@ The region of an employment, position or wage is its workshop's region.
 import datetime
 from collections import defaultdict
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Substr
 
 from bangfu.core.dates import add_months
@@ -28,20 +28,15 @@ AGE_BANDS = ((16, 30), (31, 40), (41, 50), (51, 60), (61, 200))
 BREAKDOWNS = ("site_type", "creation_mode", "industry")
 
 
-def workshop_statuses(on):
-    """{workshop id: status on ``on``} from the status history (last change on or before)."""
-    status = {}
-    for workshop_id, to_status in (
-        StatusChange.objects.filter(on__lte=on)
-        .order_by("on", "at", "id")
-        .values_list("workshop_id", "to_status")
-    ):
-        status[workshop_id] = to_status
-    return status
-
-
 def counted_workshops(on):
-    return [w for w, s in workshop_statuses(on).items() if s in COUNTED_STATUSES]
+    """Ids of the workshops whose status on ``on`` (the last change on or before it) is counted,
+    as a subquery: the database filters, whatever the number of workshops."""
+    last = StatusChange.objects.filter(workshop=OuterRef("pk"), on__lte=on).order_by("-on", "-at", "-id")
+    return (
+        Workshop.objects.annotate(status_on=Subquery(last.values("to_status")[:1]))
+        .filter(status_on__in=COUNTED_STATUSES)
+        .values("pk")
+    )
 
 
 def age_on(birth, day):
