@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "bangfu.workshops",
     "bangfu.labor",
     "bangfu.stats",
+    "bangfu.ledgers",
 ]
 
 MIDDLEWARE = [

@@ -31,7 +31,9 @@ BREAKDOWNS = ("site_type", "creation_mode", "industry")
 def counted_workshops(on):
     """Ids of the workshops whose status on ``on`` (the last change on or before it) is counted,
     as a subquery: the database filters, whatever the number of workshops."""
-    last = StatusChange.objects.filter(workshop=OuterRef("pk"), on__lte=on).order_by("-on", "-at", "-id")
+    last = StatusChange.objects.filter(workshop=OuterRef("pk"), on__lte=on).order_by(
+        "-on", "-at", "-id"
+    )
     return (
         Workshop.objects.annotate(status_on=Subquery(last.values("to_status")[:1]))
         .filter(status_on__in=COUNTED_STATUSES)

@@ -1,0 +1,107 @@
+"""Normalizing the values of real-world ledgers (台账): every function returns a clean value or
+raises ``ValueError`` with a message meant for the row's error column."""
+
+import datetime
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+
+EXCEL_EPOCH = datetime.date(1899, 12, 30)  # serial 1 = 1900-01-01, with Excel's 1900 leap-year bug
+TOTAL_WORDS = ("合计", "小计", "总计", "total")
+DATE_PATTERNS = (
+    re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+)
+MONTH_PATTERNS = (
+    re.compile(r"^(\d{4})[-/.](\d{1,2})$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月?$"),
+    re.compile(r"^(\d{4})(\d{2})$"),
+)
+
+
+def text(value):
+    """Full-width letters and digits to half-width, no stray spaces or line breaks."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()[:10]
+    normalized = unicodedata.normalize("NFKC", str(value))
+    return re.sub(r"\s+", " ", normalized).strip()
+
+
+def compact(value):
+    """``text`` without any inner spaces (codes, IDs, phones)."""
+    return text(value).replace(" ", "")
+
+
+def date(value):
+    """A date from an Excel serial, a datetime cell or text like 2023-05-01, 2023/5/1,
+    2023.05.01, 2023年5月1日 or 20230501."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if 1 <= value < 2958466 and not (19000101 <= value <= 21001231):
+            return EXCEL_EPOCH + datetime.timedelta(days=int(value))
+        value = str(int(value))
+    raw = compact(value)
+    for pattern in DATE_PATTERNS:
+        match = pattern.match(raw)
+        if match:
+            try:
+                return datetime.date(*(int(part) for part in match.groups()))
+            except ValueError:
+                break
+    raise ValueError(_("“%(value)s” is not a date; write it as 2023-05-01.") % {"value": raw})
+
+
+def month(value):
+    """The first day of a month from a date, or text like 2023-05, 2023年5月, 202305."""
+    if isinstance(value, str):
+        raw = compact(value)
+        for pattern in MONTH_PATTERNS:
+            match = pattern.match(raw)
+            if match and 1 <= int(match.group(2)) <= 12:
+                return datetime.date(int(match.group(1)), int(match.group(2)), 1)
+    day = date(value)
+    return day.replace(day=1) if day else None
+
+
+def money(value):
+    """A non-negative amount from a number or text like 2,500元 or ￥2500.00."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        amount = Decimal(str(value))
+    else:
+        raw = compact(value).replace(",", "").replace("元", "").replace("¥", "").replace("￥", "")
+        try:
+            amount = Decimal(raw)
+        except InvalidOperation:
+            raise ValueError(
+                _("“%(value)s” is not an amount; write a number such as 2500.")
+                % {"value": text(value)}
+            ) from None
+    if amount < 0 or amount.as_tuple().exponent < -2:
+        raise ValueError(
+            _("“%(value)s” is not a valid amount (at most 2 decimals, not negative).")
+            % {"value": amount}
+        )
+    return amount.quantize(Decimal("0.01"))
+
+
+def is_blank(cells):
+    return all(text(cell) == "" for cell in cells)
+
+
+def is_total_row(cells):
+    """A trailing 合计/小计 row: a total word in one of the first cells."""
+    return any(text(cell).replace(" ", "").lower() in TOTAL_WORDS for cell in cells[:3])

@@ -1,0 +1,166 @@
+"""Reading a ledger file into rows keyed by column: python-calamine for xlsx/xls/ods, the csv
+module for CSV. Title rows, header aliases, unknown columns, blank and total rows are handled
+here; anything that is not a usable spreadsheet raises ``LedgerFileError`` with a clear message.
+"""
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from python_calamine import CalamineWorkbook
+
+from . import cleaning
+
+HEADER_SEARCH_ROWS = 20
+
+
+class LedgerFileError(Exception):
+    """The file cannot be read as a ledger (the message says why and what to do)."""
+
+
+@dataclass
+class Column:
+    key: str
+    header: str  # the template's Chinese header
+    aliases: tuple = ()
+    required: bool = False
+    note: str = ""
+    choices: tuple = ()  # (code, label) pairs for drop-down lists
+    text_format: bool = False  # ID numbers, phones: formatted as text in the template
+
+    def names(self):
+        return {cleaning.compact(name).lower() for name in (self.header, *self.aliases)}
+
+
+@dataclass
+class Table:
+    """Rows of a ledger: ``rows`` are (spreadsheet row number, {column key: raw value})."""
+
+    header_row: int
+    columns: dict  # column key → column index in the sheet
+    unknown: list = field(default_factory=list)  # headers we do not know (ignored)
+    rows: list = field(default_factory=list)
+
+
+def limits():
+    return {
+        "max_bytes": getattr(settings, "BANGFU_LEDGER_MAX_BYTES", 200 * 1024 * 1024),
+        "max_rows": getattr(settings, "BANGFU_LEDGER_MAX_ROWS", 2_000_000),
+        "max_unpacked_ratio": 100,
+    }
+
+
+def _sheet_rows(data, filename):
+    """All rows of the first sheet (cached formula values), as lists of cell values."""
+    name = filename.lower()
+    if name.endswith(".csv"):
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                return list(csv.reader(io.StringIO(data.decode(encoding))))
+            except UnicodeDecodeError:
+                continue
+        raise LedgerFileError(
+            _("The CSV file is neither UTF-8 nor GB18030 text; save it again as UTF-8.")
+        )
+    if data[:4] == b"PK\x03\x04":
+        _check_zip(data)
+    elif data[:8] == bytes.fromhex("d0cf11e0a1b11ae1"):
+        pass  # .xls, or an encrypted .xlsx (also an OLE container): calamine tells which
+    else:
+        raise LedgerFileError(
+            _("This file is not a spreadsheet. Upload an .xlsx, .xls or .csv file.")
+        )
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheet = workbook.get_sheet_by_index(0)
+        return sheet.to_python(skip_empty_area=False)
+    except Exception as exc:  # calamine reports encryption, corruption and format errors alike
+        message = str(exc).lower()
+        if (
+            "password" in message
+            or "encrypt" in message
+            or data[:8] == bytes.fromhex("d0cf11e0a1b11ae1")
+            and name.endswith(".xlsx")
+        ):
+            raise LedgerFileError(
+                _("The workbook is password-protected. Remove the password and upload it again.")
+            ) from exc
+        raise LedgerFileError(
+            _("The spreadsheet cannot be read (%(error)s). Open and save it again in Excel or WPS.")
+            % {"error": exc}
+        ) from exc
+
+
+def _check_zip(data):
+    """Refuse zip bombs: the unpacked size may not exceed the packed size by a huge factor."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile as exc:
+        raise LedgerFileError(
+            _("The .xlsx file is damaged. Open and save it again in Excel or WPS.")
+        ) from exc
+    if (
+        unpacked > max(len(data), 1) * limits()["max_unpacked_ratio"]
+        and unpacked > 50 * 1024 * 1024
+    ):
+        raise LedgerFileError(_("The file unpacks to an implausible size and was refused."))
+
+
+def find_header(rows, columns):
+    """(row index, {key: col}, unknown headers) of the first row naming enough known columns."""
+    wanted = {name: column.key for column in columns for name in column.names()}
+    needed = min(3, len(columns))  # enough known names to be sure this row is the header
+    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        found, unknown = {}, []
+        for position, cell in enumerate(row):
+            name = cleaning.compact(cell).lower()
+            if not name:
+                continue
+            key = wanted.get(name)
+            if key and key not in found:
+                found[key] = position
+            else:
+                unknown.append(cleaning.text(cell))
+        if len(found) >= needed:
+            return index, found, unknown
+    expected = "、".join(c.header for c in columns if c.required)
+    raise LedgerFileError(
+        _("No header row found in the first %(n)s rows. The sheet needs the columns: %(columns)s.")
+        % {"n": HEADER_SEARCH_ROWS, "columns": expected}
+    )
+
+
+def read(data, filename, columns):
+    """Read ``data`` (bytes) into a :class:`Table` for the ledger ``columns``."""
+    if not data:
+        raise LedgerFileError(_("The file is empty."))
+    if len(data) > limits()["max_bytes"]:
+        raise LedgerFileError(
+            _("The file is larger than %(mb)s MB. Split it into several files.")
+            % {"mb": limits()["max_bytes"] // (1024 * 1024)}
+        )
+    rows = _sheet_rows(data, filename)
+    header, found, unknown = find_header(rows, columns)
+    missing = [c.header for c in columns if c.required and c.key not in found]
+    if missing:
+        raise LedgerFileError(
+            _("Required columns are missing: %(columns)s.") % {"columns": "、".join(missing)}
+        )
+    table = Table(header_row=header + 1, columns=found, unknown=unknown)
+    for index, row in enumerate(rows[header + 1 :], start=header + 2):
+        cells = [row[position] if position < len(row) else None for position in found.values()]
+        if cleaning.is_blank(cells) or cleaning.is_total_row(row):
+            continue
+        table.rows.append((index, dict(zip(found, cells, strict=True))))
+        if len(table.rows) > limits()["max_rows"]:
+            raise LedgerFileError(
+                _("More than %(n)s rows. Split the file into several files.")
+                % {"n": limits()["max_rows"]}
+            )
+    if not table.rows:
+        raise LedgerFileError(_("The sheet has a header row but no data rows."))
+    return table
