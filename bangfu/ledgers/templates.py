@@ -3,8 +3,8 @@
 import io
 
 import xlsxwriter
-from xlsxwriter.utility import xl_col_to_name
 from django.utils.translation import gettext as _
+from xlsxwriter.utility import xl_col_to_name
 
 MAX_TEMPLATE_ROWS = 10_000  # rows that carry the drop-down lists and text format
 
