@@ -1,0 +1,196 @@
+"""Importing the households + laborers ledger: the expected outcome for every messy row,
+all-or-nothing, valid-rows-only, idempotence and scope."""
+
+import io
+import json
+
+import openpyxl
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.core.management import CommandError, call_command
+
+from bangfu.core.identity import check_character
+from bangfu.labor.models import Household, Laborer
+from bangfu.ledgers import laborers
+from bangfu.ledgers.columns import LABORERS
+from bangfu.ledgers.reader import read
+from bangfu.regions.models import Region
+from bangfu.workshops.tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+HEADER = (
+    ["赫山区脱贫劳动力花名册"],
+    [
+        "村",
+        "户主",
+        "户类别",
+        "监测类型",
+        "风险状态",
+        "姓名",
+        "公民身份号码",
+        "手机号",
+        "劳动能力",
+        "就业状态",
+        "其他",
+    ],
+)
+
+
+def ident(body17):
+    return body17 + check_character(body17)
+
+
+GOOD = ident("43090319800101001")
+SPOUSE = ident("43090319820202002")
+X_ID = "11010519491231002x"  # lowercase x: valid
+FULL_WIDTH = "".join(chr(ord(c) + 0xFEE0) for c in ident("43090319900303003"))
+
+
+def ledger(rows):
+    book = openpyxl.Workbook()
+    for row in (*HEADER, *rows):
+        book.active.append(list(row))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return read(buffer.getvalue(), "花名册.xlsx", LABORERS)
+
+
+def row(
+    village="向阳村",
+    head="张三",
+    category="脱贫户（继续享受政策）",
+    name="张三",
+    number=GOOD,
+    **extra,
+):
+    values = {
+        "monitor": "",
+        "risk": "",
+        "phone": "138 0000 0001",
+        "ability": "全劳动力",
+        "status": "返乡未就业",
+        **extra,
+    }
+    return [
+        village,
+        head,
+        category,
+        values["monitor"],
+        values["risk"],
+        name,
+        number,
+        values["phone"],
+        values["ability"],
+        values["status"],
+        "备注",
+    ]
+
+
+MESSY = [
+    row(),  # 3 valid, village by name
+    row(village="430903105201", name="李四", number=SPOUSE),  # 4 same household, village by code
+    row(name="王五", number=X_ID, category="lifted_not_enjoying"),  # 5 lowercase x, category code
+    row(name="赵六", number=FULL_WIDTH),  # 6 full-width digits
+    row(name="钱七", number=4.30903199001011e17),  # 7 ID stored as a number
+    row(name="孙八", number=GOOD[:-1] + ("0" if GOOD[-1] != "0" else "1")),  # 8 bad check character
+    row(name="周九", number=SPOUSE),  # 9 same person as row 4
+    row(village="430903402001", name="吴十", number=ident("43090319700404004")),  # 10 outside scope
+    row(village="不存在村", name="郑一", number=ident("43090319700505005")),  # 11 unknown village
+    row(
+        name="冯二", number=ident("43090319700606006"), category="监测户"
+    ),  # 12 monitored without type
+    row(name="陈三", number=ident("43090319700707007"), ability="很强"),  # 13 value not in the list
+    [None] * 11,  # blank row: skipped
+    ["合计", None, None, None, None, "10人"],  # total row: skipped
+]
+EXPECTED = {  # row → column with the error; absent rows are valid
+    7: "身份证号",
+    8: "身份证号",
+    9: "身份证号",
+    4: "身份证号",
+    10: "所在村（社区）",
+    11: "所在村（社区）",
+    12: "监测类型",
+    13: "劳动能力",
+}
+
+
+def test_every_messy_row_has_its_expected_outcome(users):
+    plan = laborers.Planner(users["cangshuipu"]).plan(ledger(MESSY))
+    errors = {(e.row, e.column) for e in plan.errors}
+    assert errors == set(EXPECTED.items())
+    assert {number for number, _a, _d in plan.rows} == {3, 5, 6}
+    assert plan.counts == {"created": 3, "updated": 0, "unchanged": 0, "rejected": 8}
+    messages = {e.row: e.message for e in plan.errors}
+    assert "4" in messages[9] and "9" in messages[9]  # both duplicate rows named
+    assert GOOD not in json.dumps(plan.error_dicts(), ensure_ascii=False, default=str)
+
+
+def test_all_or_nothing_writes_nothing_when_any_row_fails(users):
+    before = (Household.objects.count(), Laborer.objects.count())
+    plan = laborers.Planner(users["cangshuipu"]).plan(ledger([row(), row(name="坏", number="123")]))
+    result = laborers.apply(users["cangshuipu"], plan, mode="all")
+    assert result["written"] is False
+    assert (Household.objects.count(), Laborer.objects.count()) == before
+
+
+def test_valid_rows_mode_writes_the_valid_rows_grouped_in_households(users):
+    plan = laborers.Planner(users["cangshuipu"]).plan(ledger(MESSY))
+    laborers.apply(users["cangshuipu"], plan, mode="valid")
+    zhang = Laborer.objects.get(name="张三")
+    assert zhang.household.head_name == "张三" and zhang.region_id == "430903105201"
+    assert zhang.phone == "13800000001" and zhang.gender == "M"
+    assert Laborer.objects.get(name="王五").household == zhang.household
+    assert Laborer.objects.filter(name__in=["赵六"]).exists()
+
+
+def test_reimporting_the_same_file_changes_nothing_and_edits_are_updates(users):
+    rows = [row(), row(name="李四", number=SPOUSE)]
+    planner = laborers.Planner(users["cangshuipu"])
+    laborers.apply(users["cangshuipu"], planner.plan(ledger(rows)))
+    snapshot = list(Laborer.objects.order_by("pk").values())
+    again = planner.plan(ledger(rows))
+    assert again.counts == {"created": 0, "updated": 0, "unchanged": 2, "rejected": 0}
+    laborers.apply(users["cangshuipu"], again)
+    assert list(Laborer.objects.order_by("pk").values()) == snapshot
+    changed = planner.plan(ledger([row(phone="13800000099"), row(name="李四", number=SPOUSE)]))
+    assert changed.counts["updated"] == 1
+    laborers.apply(users["cangshuipu"], changed)
+    assert Laborer.objects.get(name="张三").phone == "13800000099"
+
+
+def test_a_person_in_another_household_is_reported(users):
+    laborers.apply(users["cangshuipu"], laborers.Planner(users["cangshuipu"]).plan(ledger([row()])))
+    plan = laborers.Planner(users["cangshuipu"]).plan(ledger([row(head="别家户主")]))
+    assert [e.message for e in plan.errors][0].count("张三") == 1
+
+
+def test_operators_cannot_import_and_foreign_people_stay_hidden(users):
+    operator = f.make_operator(users["district"], "op_import", f.CSP_VILLAGE)
+    with pytest.raises(PermissionDenied):
+        laborers.Planner(operator)
+    f.make_laborer(users["district"], f.LL_VILLAGE, number=GOOD)
+    plan = laborers.Planner(users["cangshuipu"]).plan(ledger([row()]))
+    assert (
+        "outside your data scope" in plan.errors[0].message or "数据范围" in plan.errors[0].message
+    )
+
+
+def test_cli_import_json_and_dry_run(users, tmp_path, capsys):
+    path = tmp_path / "ledger.xlsx"
+    book = openpyxl.Workbook()
+    for values in (*HEADER, row(), row(name="坏", number="123")):
+        book.active.append(list(values))
+    book.save(path)
+    call_command("import", "laborers", str(path), "--user", "cangshuipu", "--dry-run", "--json")
+    body = json.loads(capsys.readouterr().out)
+    assert body["created"] == 1 and body["rejected"] == 1 and body["errors"][0]["row"] == 4
+    with pytest.raises(CommandError):
+        call_command("import", "laborers", str(path), "--user", "cangshuipu", "--json")
+    assert not Laborer.objects.filter(name="张三").exists()
+    call_command(
+        "import", "laborers", str(path), "--user", "cangshuipu", "--mode", "valid", "--json"
+    )
+    assert Laborer.objects.filter(name="张三").exists()
+    assert Region.objects.get(code="430903105201")
