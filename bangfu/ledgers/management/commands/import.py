@@ -53,6 +53,8 @@ class Command(BaseCommand):
         else:
             self.stdout.write(", ".join(f"{k}: {v}" for k, v in result.items() if k != "errors"))
             for e in result["errors"]:
-                self.stdout.write(f"  row {e['row']} [{e['column']}] {e['value']!r}: {e['message']}")
+                self.stdout.write(
+                    f"  row {e['row']} [{e['column']}] {e['value']!r}: {e['message']}"
+                )
         if result["errors"] and mode == "all" and not dry_run:
             raise CommandError("nothing imported: fix the rejected rows or use --mode valid")
