@@ -23,8 +23,15 @@ def log_access(request, action, obj=None, *, detail="", region=None):
 
     ``region`` defaults to the object's region, so auditors of that region see the event.
     """
+    return record_access(
+        request.user, action, obj, detail=detail, region=region, ip=client_ip(request)
+    )
+
+
+def record_access(user, action, obj=None, *, detail="", region=None, ip=None):
+    """``log_access`` without a request (command-line exports)."""
     return AccessLog.objects.create(
-        user=request.user,
+        user=user,
         action=action,
         object_type=obj._meta.label if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
@@ -33,5 +40,5 @@ def log_access(request, action, obj=None, *, detail="", region=None):
         if region is not None
         else getattr(obj, "get_scope_code", lambda: None)(),
         detail=detail[:500],
-        ip_address=client_ip(request),
+        ip_address=ip,
     )

@@ -23,24 +23,33 @@ def safe_cell(value):
     return value
 
 
-def xlsx_response(title, header, rows, filename):
-    """An xlsx download: bold frozen header, one sheet, constant memory."""
-    buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"constant_memory": True, "in_memory": True})
+def write_xlsx(target, title, header, rows):
+    """Write one sheet (bold frozen header) to a path or a binary buffer, row by row in
+    constant memory (xlsxwriter ``constant_memory``); returns the number of data rows."""
+    in_memory = not isinstance(target, str | bytes) and not hasattr(target, "__fspath__")
+    workbook = xlsxwriter.Workbook(target, {"constant_memory": True, "in_memory": in_memory})
     sheet = workbook.add_worksheet(re.sub(r"[\[\]:*?/\\]", "", str(title))[:31] or "Sheet1")
     bold = workbook.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1})
     for col, text in enumerate(header):
         sheet.write_string(0, col, str(text), bold)
         sheet.set_column(col, col, max(10, min(40, len(str(text)) * 2 + 4)))
-    for row_index, row in enumerate(rows, start=1):
+    count = 0
+    for count, row in enumerate(rows, start=1):
         for col, value in enumerate(row):
             value = safe_cell(value)
             if isinstance(value, int | float) and not isinstance(value, bool):
-                sheet.write_number(row_index, col, value)
+                sheet.write_number(count, col, value)
             else:
-                sheet.write_string(row_index, col, "" if value is None else str(value))
+                sheet.write_string(count, col, "" if value is None else str(value))
     sheet.freeze_panes(1, 0)
     workbook.close()
+    return count
+
+
+def xlsx_response(title, header, rows, filename):
+    """An xlsx download of ``rows`` under ``header``."""
+    buffer = io.BytesIO()
+    write_xlsx(buffer, title, header, rows)
     response = HttpResponse(
         buffer.getvalue(),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

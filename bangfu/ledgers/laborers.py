@@ -312,3 +312,21 @@ def apply(user, plan, *, mode="all"):
     if first:
         mark_dirty(first)  # categories or birth-derived figures of employed people may have changed
     return {**plan.counts, "written": True}
+
+
+def write_error_workbook(target, table, plan):
+    """The rejected rows as in the file, plus their row number and an error column, to fix and
+    upload again."""
+    from bangfu.core.exports import write_xlsx
+
+    messages = defaultdict(list)
+    for error in plan.errors:
+        messages[error.row].append(f"{error.column}：{error.message}")
+    keys = list(table.columns)
+    header = [_("Row"), *(HEADERS[key] for key in keys), _("Errors")]
+    rows = (
+        [number, *(cleaning.text(raw.get(key)) for key in keys), "；".join(messages[number])]
+        for number, raw in table.rows
+        if number in messages
+    )
+    return write_xlsx(target, _("Rejected rows"), header, rows)

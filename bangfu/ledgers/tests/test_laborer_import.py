@@ -194,3 +194,42 @@ def test_cli_import_json_and_dry_run(users, tmp_path, capsys):
     )
     assert Laborer.objects.filter(name="张三").exists()
     assert Region.objects.get(code="430903105201")
+
+
+def test_error_workbook_lists_rejected_rows_with_their_errors(users, tmp_path):
+    table = ledger(MESSY)
+    plan = laborers.Planner(users["cangshuipu"]).plan(table)
+    path = tmp_path / "errors.xlsx"
+    assert laborers.write_error_workbook(str(path), table, plan) == len(EXPECTED)
+    rows = list(openpyxl.load_workbook(path).active.iter_rows(min_row=2, values_only=True))
+    assert [r[0] for r in rows] == sorted(EXPECTED)
+    assert all(r[-1] for r in rows)
+
+
+def test_cli_export_is_masked_escaped_and_logged(users, tmp_path):
+    from bangfu.audit.models import AccessLog
+    from bangfu.core import pii
+
+    laborer = f.make_laborer(users["district"], f.CSP_VILLAGE, name="=HYPERLINK(1)")
+    path = tmp_path / "laborers.xlsx"
+    call_command("export", "laborers", "-o", str(path), "--user", "cangshuipu")
+    values = [
+        v
+        for row in openpyxl.load_workbook(path).active.iter_rows(values_only=True)
+        for v in row
+        if v
+    ]
+    number = pii.decrypt(laborer.id_cipher)
+    assert laborer.id_masked in values and number not in values
+    assert "'=HYPERLINK(1)" in values  # formula text neutralized
+    assert AccessLog.objects.get(user=users["cangshuipu"]).region_id == "430903105000"
+    with pytest.raises(CommandError):
+        call_command("export", "laborers", "-o", str(path), "--user", "cangshuipu", "--full-id")
+    call_command("export", "laborers", "-o", str(path), "--user", "district", "--full-id")
+    values = [
+        v
+        for row in openpyxl.load_workbook(path).active.iter_rows(values_only=True)
+        for v in row
+        if v
+    ]
+    assert number in values

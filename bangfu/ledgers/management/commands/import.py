@@ -30,6 +30,9 @@ class Command(BaseCommand):
         parser.add_argument("--mode", choices=("all", "valid"), default="all")
         parser.add_argument("--dry-run", action="store_true", help="Validate and count only.")
         parser.add_argument("--json", action="store_true", dest="as_json")
+        parser.add_argument(
+            "--errors", type=Path, help="Write the rejected rows with an error column here."
+        )
 
     def handle(self, ledger, file, user, region, mode, dry_run, as_json, **options):
         actor = User.objects.filter(username=user, is_active=True).first()
@@ -48,6 +51,8 @@ class Command(BaseCommand):
         except (OSError, LedgerFileError, PermissionDenied) as exc:
             raise CommandError(str(exc)) from exc
         result = {**result, "dry_run": dry_run, "mode": mode, "errors": plan.error_dicts()}
+        if errors_path := options.get("errors"):
+            laborers.write_error_workbook(str(errors_path), table, plan)
         if as_json:
             self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2, default=str))
         else:
