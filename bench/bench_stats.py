@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 ENGINE = os.environ.get("BENCH_DB", "sqlite")
 LABORERS = int(os.environ.get("BENCH_LABORERS", "100000"))
+RAW_REPEAT = int(os.environ.get("BENCH_RAW_REPEAT", "5"))
 REUSE = os.environ.get("BENCH_REUSE") == "1"  # measure an already loaded bangfu_bench database
 if ENGINE == "postgres" and REUSE:
     os.environ["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/bangfu_bench"
@@ -120,10 +121,10 @@ def main():
         ),
         "dashboard_page": timed(lambda: client.get("/", {"year": "2023"}), 50),
         "raw_sql_laborers_employed": timed(
-            lambda: figure("laborers_employed", "430903", "2023-01-01", "2023-12-31"), 5
+            lambda: figure("laborers_employed", "430903", "2023-01-01", "2023-12-31"), RAW_REPEAT
         ),
         "raw_sql_positions": timed(
-            lambda: figure("positions", "430903", "2023-01-01", "2023-12-31"), 5
+            lambda: figure("positions", "430903", "2023-01-01", "2023-12-31"), RAW_REPEAT
         ),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}, {connection.vendor} "

@@ -14,6 +14,7 @@ from bangfu.workshops.models import CreationMode, Industry, SiteType, Status, Wo
 from . import reports, selectors
 from .periods import parse
 
+WATCH_LIST_SIZE = 10  # the rest is one click away in the workshop list
 CHOICES = {"site_type": SiteType, "creation_mode": CreationMode, "industry": Industry}
 
 
@@ -102,7 +103,8 @@ def dashboard(request):
             "period": period,
             "region": region,
             "summary": data["summary"],
-            "watch": watch.select_related("region").order_by("grace_until"),
+            "watch": watch.select_related("region").order_by("grace_until", "pk")[:WATCH_LIST_SIZE],
+            "watch_more": max(0, watch.count() - WATCH_LIST_SIZE),
             "regions": selectors.pickable_regions(request.user),
             "years": selectors.years(request.user),
         },
