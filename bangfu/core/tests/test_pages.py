@@ -68,3 +68,11 @@ def test_home_shows_navigation_by_permission(login):
     assert 'href="/regions/"' in html
     assert 'href="/audit/' not in html  # only auditors read logs
     assert 'href="/audit/' in login("auditor").get("/").content.decode()
+
+
+def test_the_access_log_never_records_query_strings_or_referers():
+    """A search by ID number (``?q=<ID>``) must not land in the server's access log."""
+    from bangfu.core.management.commands.run import ACCESS_LOG_FORMAT
+
+    assert "%(U)s" in ACCESS_LOG_FORMAT
+    assert not any(field in ACCESS_LOG_FORMAT for field in ("%(r)s", "%(q)s", "%(f)s", "%(i)s"))
