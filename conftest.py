@@ -74,7 +74,8 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture
 def reference_data(transactional_db):
-    """For live-server tests: transactional tests flush the database, so reload if needed."""
+    """For transactional tests: a flush empties every table, including the rows the data
+    migrations seeded (policy parameters, workshop types), so put everything back (idempotent)."""
     import importlib
 
     from django.apps import apps
@@ -83,11 +84,14 @@ def reference_data(transactional_db):
 
     if not Region.objects.exists():
         load_reference_data()
-        for seed in (
-            "bangfu.core.migrations.0002_seed_parameters",
-            "bangfu.workshops.migrations.0002_seed_workshop_types",
-        ):
-            importlib.import_module(seed).seed(apps, None)  # data migrations, emptied by the flush
+    for seed in SEED_MIGRATIONS:
+        importlib.import_module(seed).seed(apps, None)
+
+
+SEED_MIGRATIONS = (
+    "bangfu.core.migrations.0002_seed_parameters",
+    "bangfu.workshops.migrations.0002_seed_workshop_types",
+)
 
 
 @pytest.fixture(scope="session")

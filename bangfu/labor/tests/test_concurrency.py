@@ -1,12 +1,10 @@
 """At most one open employment per laborer, also under simultaneous hires."""
 
 import datetime
-import importlib
 import threading
 from decimal import Decimal
 
 import pytest
-from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, connection, transaction
 
@@ -15,19 +13,6 @@ from bangfu.labor import services
 from bangfu.labor.models import ContractType, Employment, Laborer
 from bangfu.workshops.models import Position
 from bangfu.workshops.tests import factories as f
-
-SEED_MIGRATIONS = (
-    "bangfu.core.migrations.0002_seed_parameters",
-    "bangfu.workshops.migrations.0002_seed_workshop_types",
-)
-
-
-@pytest.fixture
-def seeded(reference_data):
-    """Transactional tests flush the database, which also drops the rows the data migrations
-    seeded (policy parameters, workshop types): put them back (the seeds are idempotent)."""
-    for module in SEED_MIGRATIONS:
-        importlib.import_module(module).seed(apps, None)
 
 
 def _setup():
@@ -41,7 +26,7 @@ def _setup():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_simultaneous_hires_of_one_laborer_give_one_open_employment(seeded):
+def test_two_simultaneous_hires_of_one_laborer_give_one_open_employment(reference_data):
     laborer_pk, position_pks = _setup()
     barrier = threading.Barrier(2)
     outcomes = []
@@ -83,7 +68,7 @@ def test_two_simultaneous_hires_of_one_laborer_give_one_open_employment(seeded):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_database_refuses_a_second_open_employment(seeded):
+def test_the_database_refuses_a_second_open_employment(reference_data):
     laborer_pk, position_pks = _setup()
     district = User.objects.get(username="district")
     laborer = Laborer.objects.get(pk=laborer_pk)
