@@ -18,10 +18,6 @@ class ScopedViewSetMixin:
         return base.restrict(self.request.user, action)
 
 
-class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
-    pass
-
-
 class ScopedModelViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
     """Writes go through services: ``create_service(user, **data)`` and
     ``update_service(user, instance, **current values overlaid with the input)``."""
