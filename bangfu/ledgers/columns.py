@@ -107,5 +107,3 @@ LABORERS = (
         _("Where and what the person would like to work."),
     ),
 )
-
-LEDGERS = {"laborers": LABORERS}

@@ -11,7 +11,8 @@ from django.core.management import CommandError, call_command
 
 from bangfu.core.identity import check_character
 from bangfu.labor.models import Household, Laborer
-from bangfu.ledgers import laborers
+from bangfu.ledgers.base import write_error_workbook
+from bangfu.ledgers.laborers import LaborerLedger
 from bangfu.ledgers.columns import LABORERS
 from bangfu.ledgers.reader import read
 from bangfu.regions.models import Region
@@ -117,7 +118,7 @@ EXPECTED = {  # row → column with the error; absent rows are valid
 
 
 def test_every_messy_row_has_its_expected_outcome(users):
-    plan = laborers.Planner(users["cangshuipu"]).plan(ledger(MESSY))
+    plan = LaborerLedger(users["cangshuipu"]).plan(ledger(MESSY))
     errors = {(e.row, e.column) for e in plan.errors}
     assert errors == set(EXPECTED.items())
     assert {number for number, _a, _d in plan.rows} == {3, 5, 6}
@@ -129,15 +130,15 @@ def test_every_messy_row_has_its_expected_outcome(users):
 
 def test_all_or_nothing_writes_nothing_when_any_row_fails(users):
     before = (Household.objects.count(), Laborer.objects.count())
-    plan = laborers.Planner(users["cangshuipu"]).plan(ledger([row(), row(name="坏", number="123")]))
-    result = laborers.apply(users["cangshuipu"], plan, mode="all")
+    plan = LaborerLedger(users["cangshuipu"]).plan(ledger([row(), row(name="坏", number="123")]))
+    result = LaborerLedger(users["cangshuipu"]).apply(plan, mode="all")
     assert result["written"] is False
     assert (Household.objects.count(), Laborer.objects.count()) == before
 
 
 def test_valid_rows_mode_writes_the_valid_rows_grouped_in_households(users):
-    plan = laborers.Planner(users["cangshuipu"]).plan(ledger(MESSY))
-    laborers.apply(users["cangshuipu"], plan, mode="valid")
+    plan = LaborerLedger(users["cangshuipu"]).plan(ledger(MESSY))
+    LaborerLedger(users["cangshuipu"]).apply(plan, mode="valid")
     zhang = Laborer.objects.get(name="张三")
     assert zhang.household.head_name == "张三" and zhang.region_id == "430903105201"
     assert zhang.phone == "13800000001" and zhang.gender == "M"
@@ -147,31 +148,33 @@ def test_valid_rows_mode_writes_the_valid_rows_grouped_in_households(users):
 
 def test_reimporting_the_same_file_changes_nothing_and_edits_are_updates(users):
     rows = [row(), row(name="李四", number=SPOUSE)]
-    planner = laborers.Planner(users["cangshuipu"])
-    laborers.apply(users["cangshuipu"], planner.plan(ledger(rows)))
+    planner = LaborerLedger(users["cangshuipu"])
+    LaborerLedger(users["cangshuipu"]).apply(planner.plan(ledger(rows)))
     snapshot = list(Laborer.objects.order_by("pk").values())
     again = planner.plan(ledger(rows))
     assert again.counts == {"created": 0, "updated": 0, "unchanged": 2, "rejected": 0}
-    laborers.apply(users["cangshuipu"], again)
+    LaborerLedger(users["cangshuipu"]).apply(again)
     assert list(Laborer.objects.order_by("pk").values()) == snapshot
     changed = planner.plan(ledger([row(phone="13800000099"), row(name="李四", number=SPOUSE)]))
     assert changed.counts["updated"] == 1
-    laborers.apply(users["cangshuipu"], changed)
+    LaborerLedger(users["cangshuipu"]).apply(changed)
     assert Laborer.objects.get(name="张三").phone == "13800000099"
 
 
 def test_a_person_in_another_household_is_reported(users):
-    laborers.apply(users["cangshuipu"], laborers.Planner(users["cangshuipu"]).plan(ledger([row()])))
-    plan = laborers.Planner(users["cangshuipu"]).plan(ledger([row(head="别家户主")]))
+    LaborerLedger(users["cangshuipu"]).apply(
+        LaborerLedger(users["cangshuipu"]).plan(ledger([row()]))
+    )
+    plan = LaborerLedger(users["cangshuipu"]).plan(ledger([row(head="别家户主")]))
     assert [e.message for e in plan.errors][0].count("张三") == 1
 
 
 def test_operators_cannot_import_and_foreign_people_stay_hidden(users):
     operator = f.make_operator(users["district"], "op_import", f.CSP_VILLAGE)
     with pytest.raises(PermissionDenied):
-        laborers.Planner(operator)
+        LaborerLedger(operator)
     f.make_laborer(users["district"], f.LL_VILLAGE, number=GOOD)
-    plan = laborers.Planner(users["cangshuipu"]).plan(ledger([row()]))
+    plan = LaborerLedger(users["cangshuipu"]).plan(ledger([row()]))
     assert (
         "outside your data scope" in plan.errors[0].message or "数据范围" in plan.errors[0].message
     )
@@ -198,9 +201,11 @@ def test_cli_import_json_and_dry_run(users, tmp_path, capsys):
 
 def test_error_workbook_lists_rejected_rows_with_their_errors(users, tmp_path):
     table = ledger(MESSY)
-    plan = laborers.Planner(users["cangshuipu"]).plan(table)
+    plan = LaborerLedger(users["cangshuipu"]).plan(table)
     path = tmp_path / "errors.xlsx"
-    assert laborers.write_error_workbook(str(path), table, plan) == len(EXPECTED)
+    assert write_error_workbook(str(path), LaborerLedger(users["cangshuipu"]), table, plan) == len(
+        EXPECTED
+    )
     rows = list(openpyxl.load_workbook(path).active.iter_rows(min_row=2, values_only=True))
     assert [r[0] for r in rows] == sorted(EXPECTED)
     assert all(r[-1] for r in rows)

@@ -5,8 +5,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
 from bangfu.accounts.models import User
-from bangfu.ledgers import laborers
-from bangfu.ledgers.columns import LEDGERS
+from bangfu.ledgers.base import write_error_workbook
+from bangfu.ledgers.registry import LEDGERS
 from bangfu.ledgers.reader import LedgerFileError, read
 from bangfu.regions.models import Region
 
@@ -45,14 +45,15 @@ class Command(BaseCommand):
             actor.region, actor.is_superuser = node, False
             actor.__dict__.pop("scope_prefix", None)
         try:
-            table = read(file.read_bytes(), file.name, LEDGERS[ledger])
-            plan = laborers.Planner(actor).plan(table)
-            result = plan.counts if dry_run else laborers.apply(actor, plan, mode=mode)
+            importer = LEDGERS[ledger](actor)
+            table = read(file.read_bytes(), file.name, importer.columns)
+            plan = importer.plan(table)
+            result = plan.counts if dry_run else importer.apply(plan, mode=mode)
         except (OSError, LedgerFileError, PermissionDenied) as exc:
             raise CommandError(str(exc)) from exc
         result = {**result, "dry_run": dry_run, "mode": mode, "errors": plan.error_dicts()}
         if errors_path := options.get("errors"):
-            laborers.write_error_workbook(str(errors_path), table, plan)
+            write_error_workbook(str(errors_path), importer, table, plan)
         if as_json:
             self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2, default=str))
         else:

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from bangfu.ledgers.columns import LEDGERS
+from bangfu.ledgers.registry import LEDGERS
 from bangfu.ledgers.templates import write_template
 
 
@@ -15,7 +15,7 @@ class Command(BaseCommand):
 
     def handle(self, ledger, output, **options):
         try:
-            output.write_bytes(write_template(LEDGERS[ledger]))
+            output.write_bytes(write_template(LEDGERS[ledger].columns))
         except OSError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(str(output))

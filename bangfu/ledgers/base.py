@@ -1,0 +1,206 @@
+"""What every ledger importer shares: the plan (valid rows with their action, rejected rows with
+their errors), the two write modes, the lookups by name within the importer's scope, and the
+error workbook.
+
+A ledger subclasses :class:`Ledger`: ``columns`` (the template and the reader), ``clean_row``
+(one row → data and errors, with the same validation functions as forms and API), ``plan``
+(compare with the registry) and ``write`` (bulk writes of the rows to create or update).
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from bangfu.regions.models import Level, Region
+
+from . import cleaning
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    value: str
+    message: str
+
+
+@dataclass
+class Plan:
+    rows: list = field(default_factory=list)  # (row number, action, data) for valid rows
+    errors: list = field(default_factory=list)  # RowError
+    rejected_rows: set = field(default_factory=set)
+
+    @property
+    def counts(self):
+        counts = {"created": 0, "updated": 0, "unchanged": 0}
+        for _row, action, _data in self.rows:
+            counts[{"create": "created", "update": "updated"}.get(action, "unchanged")] += 1
+        return {**counts, "rejected": len(self.rejected_rows)}
+
+    def reject(self, number, column, value, message):
+        self.errors.append(RowError(number, str(column), value, str(message)))
+        self.rejected_rows.add(number)
+
+    def error_dicts(self):
+        return [e.__dict__ for e in sorted(self.errors, key=lambda e: (e.row, e.column))]
+
+
+def choice_map(choices):
+    """Both the codes and the labels of ``choices``, normalized, → code."""
+    mapping = {}
+    for value, label in choices.choices:
+        mapping[cleaning.compact(value).lower()] = value
+        mapping[cleaning.compact(label).lower()] = value
+    return mapping
+
+
+def required(value):
+    if value in ("", None):
+        raise ValueError(_("This column is required."))
+    return value
+
+
+class Ledger:
+    """One kind of ledger; instantiated per import with the importing user."""
+
+    key = ""
+    title = ""
+    columns = ()
+    permissions = ()  # all needed to import
+    choices = {}  # column key → TextChoices
+
+    def __init__(self, user):
+        if not all(user.has_perm(p) for p in self.permissions):
+            raise PermissionDenied(_("You may not import this ledger."))
+        self.user = user
+        self.headers = {column.key: column.header for column in self.columns}
+        self.choice_maps = {key: choice_map(choices) for key, choices in self.choices.items()}
+        self._regions = None
+
+    # --- lookups within the importer's scope -------------------------------------------------
+
+    def _region_maps(self):
+        if self._regions is None:
+            regions = list(Region.objects.restrict(self.user).filter(level=Level.VILLAGE))
+            by_name = defaultdict(list)
+            for region in regions:
+                for name in (region.name, *region.alias_list):
+                    by_name[cleaning.compact(name)].append(region)
+            self._regions = ({r.code: r for r in regions}, by_name)
+        return self._regions
+
+    def village(self, raw):
+        """The village (or community) named or coded ``raw``, inside the importer's scope."""
+        by_code, by_name = self._region_maps()
+        value = cleaning.compact(raw)
+        if value in by_code:
+            return by_code[value]
+        if value.isdigit() and len(value) == 12:
+            raise ValueError(_("Village %(code)s is not in your data scope.") % {"code": value})
+        matches = by_name.get(value, [])
+        if len(matches) > 1:
+            codes = "、".join(f"{m.parent.name}{m.name} {m.code}" for m in matches)
+            raise ValueError(
+                _("“%(name)s” matches several villages (%(codes)s); give the 12-digit code.")
+                % {"name": value, "codes": codes}
+            )
+        if not matches:
+            raise ValueError(
+                _("No village “%(name)s” in your data scope; check the name or give the code.")
+                % {"name": value}
+            )
+        return matches[0]
+
+    def choice(self, key, raw, is_required):
+        value = cleaning.compact(raw).lower()
+        if not value:
+            if is_required:
+                raise ValueError(_("This column is required."))
+            return ""
+        if value not in self.choice_maps[key]:
+            labels = "、".join(str(label) for _v, label in self.choices[key].choices)
+            raise ValueError(
+                _("“%(value)s” is not allowed; use one of: %(labels)s.")
+                % {"value": cleaning.text(raw), "labels": labels}
+            )
+        return self.choice_maps[key][value]
+
+    def cleaner(self, raw):
+        """(data, errors, take): ``take(key, fn)`` cleans one column into ``data``, or records
+        the ValueError/ValidationError message in ``errors``."""
+        data, errors = {}, {}
+
+        def take(key, fn):
+            try:
+                data[key] = fn(raw.get(key))
+            except ValidationError as exc:
+                errors[key] = " ".join(exc.messages)
+            except ValueError as exc:
+                errors[key] = str(exc)
+
+        return data, errors, take
+
+    def take_choices(self, take):
+        for column in self.columns:
+            if column.key in self.choices:
+                take(
+                    column.key,
+                    lambda v, c=column: self.choice(c.key, v, c.required),
+                )
+
+    def clean_rows(self, table, plan):
+        """[(row number, data)] of the rows whose columns are valid; the others rejected."""
+        cleaned = []
+        for number, raw in table.rows:
+            data, errors = self.clean_row(raw)
+            for key, message in errors.items():
+                plan.reject(number, self.headers[key], cleaning.text(raw.get(key)), message)
+            if not errors:
+                cleaned.append((number, data))
+        return cleaned
+
+    # --- the interface ----------------------------------------------------------------------
+
+    def clean_row(self, raw):
+        """({field: value}, {column key: message}) for one ledger row."""
+        raise NotImplementedError
+
+    def plan(self, table):
+        """The :class:`Plan` of ``table``: every row validated and compared with the registry."""
+        raise NotImplementedError
+
+    def write(self, rows):
+        """Write ``rows`` ((row number, action, data), action create or update)."""
+        raise NotImplementedError
+
+    def apply(self, plan, *, mode="all"):
+        """Write the plan in one transaction. ``mode="all"``: nothing unless every row is
+        valid; ``"valid"``: the valid rows."""
+        if mode not in ("all", "valid"):
+            raise ValueError(mode)
+        if mode == "all" and plan.errors:
+            return {**plan.counts, "created": 0, "updated": 0, "written": False}
+        with transaction.atomic():
+            self.write([r for r in plan.rows if r[1] != "unchanged"])
+        return {**plan.counts, "written": True}
+
+
+def write_error_workbook(target, ledger, table, plan):
+    """The rejected rows as in the file, plus their row number and an error column, to fix and
+    upload again."""
+    from bangfu.core.exports import write_xlsx
+
+    messages = defaultdict(list)
+    for error in plan.errors:
+        messages[error.row].append(f"{error.column}：{error.message}")
+    keys = list(table.columns)
+    header = [_("Row"), *(ledger.headers[key] for key in keys), _("Errors")]
+    rows = (
+        [number, *(cleaning.text(raw.get(key)) for key in keys), "；".join(messages[number])]
+        for number, raw in table.rows
+        if number in messages
+    )
+    return write_xlsx(target, _("Rejected rows"), header, rows)
