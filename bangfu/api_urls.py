@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from bangfu.accounts.api import MeView, TokenView
 from bangfu.labor.api import EmploymentViewSet, HouseholdViewSet, LaborerViewSet, WageViewSet
+from bangfu.ledgers.api import ImportJobViewSet
 from bangfu.regions.api import RegionViewSet
 from bangfu.stats.api import ByRegionView, SummaryView
 from bangfu.workshops.api import EnterpriseViewSet, PositionViewSet, WorkshopViewSet
@@ -18,6 +19,7 @@ router.register("households", HouseholdViewSet, basename="household")
 router.register("laborers", LaborerViewSet, basename="laborer")
 router.register("employments", EmploymentViewSet, basename="employment")
 router.register("wages", WageViewSet, basename="wage")
+router.register("imports", ImportJobViewSet, basename="import")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),

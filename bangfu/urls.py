@@ -15,6 +15,7 @@ urlpatterns = [
     path("audit/", include("bangfu.audit.urls")),
     path("workshops/", include("bangfu.workshops.urls")),
     path("labor/", include("bangfu.labor.urls")),
+    path("ledgers/", include("bangfu.ledgers.urls")),
     path("api/v1/", include(("bangfu.api_urls", "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),

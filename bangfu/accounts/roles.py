@@ -46,6 +46,9 @@ REGISTRY_WRITE = (
 )
 REGISTRY_VIEW = perms_for(WORKSHOP_MODELS + LABOR_MODELS, READ)
 STATS_AND_RULES_READ = ("stats.view_figure", "core.view_parameter")
+IMPORT_JOBS = perms("ledgers.importjob", (VIEW, ADD))
+EXPORT_JOBS = perms("ledgers.exportjob", (VIEW, ADD))
+JOBS = (*IMPORT_JOBS, *EXPORT_JOBS)
 LOG_READ = (
     *perms("audit.loginlog", (VIEW,)),
     *perms("audit.accesslog", (VIEW,)),
@@ -63,6 +66,7 @@ ROLES = (
             *USER_ADMIN,
             *REGISTRY_WRITE,
             *STATS_AND_RULES_READ,
+            *JOBS,
             "workshops.review_workshop",
             "core.add_parameter",
         ),
@@ -72,21 +76,27 @@ ROLES = (
         _("Auditor"),
         80,
         _("Reads login, change and access logs; changes nothing."),
-        (*REGION_READ, *LOG_READ, *STATS_AND_RULES_READ),
+        (*REGION_READ, *LOG_READ, *STATS_AND_RULES_READ, *perms("ledgers.importjob", (VIEW,))),
     ),
     Role(
         "leader",
         _("Leader"),
         70,
         _("Reads statistics and dashboards of their region; changes nothing."),
-        (*REGION_READ, *REGISTRY_VIEW, *STATS_AND_RULES_READ),
+        (*REGION_READ, *REGISTRY_VIEW, *STATS_AND_RULES_READ, *EXPORT_JOBS),
     ),
     Role(
         "district_staff",
         _("District staff"),
         60,
         _("Keeps the district registers: workshops, laborers, subsidies."),
-        (*REGION_READ, *REGISTRY_WRITE, *STATS_AND_RULES_READ, "workshops.review_workshop"),
+        (
+            *REGION_READ,
+            *REGISTRY_WRITE,
+            *STATS_AND_RULES_READ,
+            *JOBS,
+            "workshops.review_workshop",
+        ),
     ),
     Role(
         "township_officer",
@@ -98,6 +108,7 @@ ROLES = (
             *USER_ADMIN,
             *perms_for(WORKSHOP_MODELS + LABOR_MODELS, WRITE),
             *STATS_AND_RULES_READ,
+            *JOBS,
         ),
     ),
     Role(
@@ -110,6 +121,7 @@ ROLES = (
             *perms_for(("labor.household", "labor.laborer"), WRITE),
             *perms_for(WORKSHOP_MODELS + ("labor.employment",), READ),
             *STATS_AND_RULES_READ,
+            *JOBS,
         ),
     ),
     Role(
@@ -121,6 +133,7 @@ ROLES = (
             *REGION_READ,
             *perms_for(("workshops.enterprise", "workshops.workshop", "labor.laborer"), READ),
             *perms_for(("workshops.position", "labor.employment", "labor.wagerecord"), WRITE),
+            *JOBS,
         ),
     ),
 )

@@ -13,6 +13,7 @@ NAVIGATION = (
     (_("Laborers"), "labor:laborer-list", "labor.view_laborer"),
     (_("Employment"), "labor:employment-list", "labor.view_employment"),
     (_("Wages"), "labor:wage-list", "labor.view_wagerecord"),
+    (_("Ledger import"), "ledgers:import-list", "ledgers.view_importjob"),
     (_("Statistics report"), "stats:report", "stats.view_figure"),
     (_("Big screen"), "stats:screen", "stats.view_figure"),
     (_("Policy parameters"), "core:parameter-list", "core.view_parameter"),
@@ -25,7 +26,6 @@ PLANNED_MODULES = (
     _("Training"),
     _("Subsidies"),
     _("Returnees"),
-    _("Ledgers"),
 )
 
 

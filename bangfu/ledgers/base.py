@@ -66,6 +66,7 @@ def required(value):
 class Ledger:
     """One kind of ledger; instantiated per import with the importing user."""
 
+    do_not_call_in_templates = True  # templates list the ledger classes themselves
     key = ""
     title = ""
     columns = ()
@@ -79,6 +80,7 @@ class Ledger:
         self.headers = {column.key: column.header for column in self.columns}
         self.choice_maps = {key: choice_map(choices) for key, choices in self.choices.items()}
         self._regions = None
+        self.progress = lambda fraction: None  # the job runner reports checking progress here
 
     # --- lookups within the importer's scope -------------------------------------------------
 
@@ -153,8 +155,10 @@ class Ledger:
 
     def clean_rows(self, table, plan):
         """[(row number, data)] of the rows whose columns are valid; the others rejected."""
-        cleaned = []
-        for number, raw in table.rows:
+        cleaned, step = [], max(len(table.rows) // 20, 1000)
+        for position, (number, raw) in enumerate(table.rows):
+            if position % step == 0:
+                self.progress(position / len(table.rows))
             data, errors = self.clean_row(raw)
             for key, message in errors.items():
                 plan.reject(number, self.headers[key], cleaning.text(raw.get(key)), message)

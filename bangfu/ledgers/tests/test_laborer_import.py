@@ -12,8 +12,8 @@ from django.core.management import CommandError, call_command
 from bangfu.core.identity import check_character
 from bangfu.labor.models import Household, Laborer
 from bangfu.ledgers.base import write_error_workbook
-from bangfu.ledgers.laborers import LaborerLedger
 from bangfu.ledgers.columns import LABORERS
+from bangfu.ledgers.laborers import LaborerLedger
 from bangfu.ledgers.reader import read
 from bangfu.regions.models import Region
 from bangfu.workshops.tests import factories as f

@@ -1,13 +1,13 @@
 import json
 from pathlib import Path
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from bangfu.accounts.models import User
-from bangfu.ledgers.base import write_error_workbook
+from bangfu.ledgers.models import JobStatus
 from bangfu.ledgers.registry import LEDGERS
-from bangfu.ledgers.reader import LedgerFileError, read
+from bangfu.ledgers.services import import_file
 from bangfu.regions.models import Region
 
 
@@ -15,7 +15,7 @@ class Command(BaseCommand):
     help = (
         "Import a ledger file (xlsx/xls/csv): validate every row, then write all rows "
         "(--mode all: nothing if any row is rejected) or the valid ones (--mode valid). "
-        "--json prints counts and errors."
+        "--json prints counts and errors. Each run is recorded as an import job."
     )
 
     def add_arguments(self, parser):
@@ -45,15 +45,28 @@ class Command(BaseCommand):
             actor.region, actor.is_superuser = node, False
             actor.__dict__.pop("scope_prefix", None)
         try:
-            importer = LEDGERS[ledger](actor)
-            table = read(file.read_bytes(), file.name, importer.columns)
-            plan = importer.plan(table)
-            result = plan.counts if dry_run else importer.apply(plan, mode=mode)
-        except (OSError, LedgerFileError, PermissionDenied) as exc:
-            raise CommandError(str(exc)) from exc
-        result = {**result, "dry_run": dry_run, "mode": mode, "errors": plan.error_dicts()}
-        if errors_path := options.get("errors"):
-            write_error_workbook(str(errors_path), importer, table, plan)
+            job = import_file(actor, ledger, file, mode=mode, dry_run=dry_run)
+        except (OSError, PermissionDenied, ValidationError) as exc:
+            raise CommandError(" ".join(getattr(exc, "messages", [str(exc)]))) from exc
+        if job.status == JobStatus.FAILED and not job.rows:
+            raise CommandError(job.message)
+        result = {
+            "job": job.pk,
+            "status": job.status,
+            "created": job.created if job.written or dry_run else 0,
+            "updated": job.updated if job.written or dry_run else 0,
+            "unchanged": job.unchanged,
+            "rejected": job.rejected,
+            "written": job.written,
+            "dry_run": dry_run,
+            "mode": mode,
+            "seconds": round(job.duration or 0, 3),
+            "error_count": job.error_count,
+            "errors": job.errors,
+        }
+        if (errors_path := options.get("errors")) and job.error_workbook:
+            with job.error_workbook.open("rb") as handle:
+                errors_path.write_bytes(handle.read())
         if as_json:
             self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2, default=str))
         else:
@@ -62,5 +75,5 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"  row {e['row']} [{e['column']}] {e['value']!r}: {e['message']}"
                 )
-        if result["errors"] and mode == "all" and not dry_run:
-            raise CommandError("nothing imported: fix the rejected rows or use --mode valid")
+        if job.status == JobStatus.FAILED:
+            raise CommandError(job.message)

@@ -1,0 +1,115 @@
+"""Import jobs over the API: upload (multipart) returns the job; poll it for status and
+progress; confirm with a mode, or cancel."""
+
+from django.http import FileResponse, Http404
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+
+from bangfu.audit.models import AccessAction
+from bangfu.audit.services import log_access
+from bangfu.core.api import ScopedViewSetMixin, call_service
+
+from . import services
+from .models import ImportJob, ImportMode
+from .registry import LEDGERS
+
+
+class ImportJobSerializer(serializers.ModelSerializer):
+    user = serializers.StringRelatedField()
+    ledger = serializers.ChoiceField(choices=sorted(LEDGERS))
+    file = serializers.FileField(write_only=True)
+    duration = serializers.FloatField(read_only=True, allow_null=True)
+    error_workbook = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ImportJob
+        fields = (
+            "id",
+            "ledger",
+            "file",
+            "file_name",
+            "sha256",
+            "size",
+            "user",
+            "region",
+            "status",
+            "progress",
+            "stage",
+            "message",
+            "mode",
+            "rows",
+            "created",
+            "updated",
+            "unchanged",
+            "rejected",
+            "written",
+            "error_count",
+            "errors",
+            "error_workbook",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "duration",
+        )
+        read_only_fields = [name for name in fields if name not in ("ledger", "file")]
+
+    def get_error_workbook(self, job):
+        if not job.error_workbook:
+            return None
+        return reverse("api:import-errors", args=[job.pk], request=self.context["request"])
+
+
+class ConfirmSerializer(serializers.Serializer):
+    mode = serializers.ChoiceField(choices=ImportMode.choices)
+
+
+class ImportJobViewSet(
+    ScopedViewSetMixin,
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """``POST`` a ledger file (multipart: ``ledger``, ``file``) to check it; ``GET`` the job
+    for its status, progress, counts and row errors; ``POST …/confirm/`` with ``mode``
+    (``all`` or ``valid``) to import it."""
+
+    queryset = ImportJob.objects.select_related("user")
+    serializer_class = ImportJobSerializer
+    parser_classes = (MultiPartParser, FormParser)
+
+    def get_object(self):
+        job = super().get_object()
+        services.reap_stale([job])
+        job.refresh_from_db()
+        return job
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        serializer.instance = call_service(
+            services.create_import, self.request.user, data["ledger"], data["file"]
+        )
+
+    @action(detail=True, methods=["post"], serializer_class=ConfirmSerializer)
+    def confirm(self, request, pk=None):
+        job = self.get_object()
+        form = ConfirmSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        job = call_service(services.confirm_import, request.user, job, form.validated_data["mode"])
+        return Response(ImportJobSerializer(job, context={"request": request}).data)
+
+    @action(detail=True, methods=["post"], serializer_class=serializers.Serializer)
+    def cancel(self, request, pk=None):
+        job = call_service(services.cancel_import, request.user, self.get_object())
+        return Response(ImportJobSerializer(job, context={"request": request}).data)
+
+    @action(detail=True, methods=["get"])
+    def errors(self, request, pk=None):
+        job = self.get_object()
+        if not job.error_workbook:
+            raise Http404
+        log_access(request, AccessAction.EXPORT_PERSONAL, job, region=request.user.region)
+        return FileResponse(job.error_workbook.open("rb"), as_attachment=True)

@@ -1,0 +1,15 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from .models import ImportJob, JobStatus
+from .registry import choices
+
+
+class ImportJobFilter(django_filters.FilterSet):
+    ledger = django_filters.ChoiceFilter(label=_("ledger"), choices=choices)
+    status = django_filters.ChoiceFilter(choices=JobStatus.choices)
+    file_name = django_filters.CharFilter(lookup_expr="icontains")
+
+    class Meta:
+        model = ImportJob
+        fields = ("ledger", "status", "file_name")

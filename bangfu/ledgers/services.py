@@ -1,0 +1,244 @@
+"""Import jobs: upload → check (the preview) → confirm → import, each step recorded on the
+:class:`ImportJob`. Checking and importing run in the background worker (django-tasks); the
+CLI runs the same steps in-process.
+
+The import itself is one transaction: the rows, the job's result and its one change-log
+event commit together or not at all. Progress is written outside that transaction, so a
+killed worker leaves a job that :func:`reap_stale` marks failed and a database unchanged.
+"""
+
+import hashlib
+import os
+import socket
+import tempfile
+
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from .base import write_error_workbook
+from .models import ImportJob, ImportMode, JobStatus
+from .reader import LedgerFileError, limits, read
+from .registry import LEDGERS
+
+PREVIEW_ERRORS = 1000  # row errors kept on the job for the page; all are in the error workbook
+
+
+def ledger_for(user, key):
+    """The importer of ledger ``key`` for ``user`` (PermissionDenied if they may not)."""
+    if key not in LEDGERS:
+        raise ValidationError(_("Unknown ledger “%(key)s”.") % {"key": key})
+    return LEDGERS[key](user)
+
+
+def create_import(user, ledger, upload, *, enqueue=True):
+    """Record an uploaded file as an import job and queue its check (the preview)."""
+    if not user.has_perm("ledgers.add_importjob"):
+        raise PermissionDenied(_("You may not import ledgers."))
+    ledger_for(user, ledger)
+    if upload.size > limits()["max_bytes"]:
+        raise ValidationError(
+            _("The file is larger than %(mb)s MB. Split it into several files.")
+            % {"mb": limits()["max_bytes"] // (1024 * 1024)}
+        )
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    job = ImportJob(
+        user=user,
+        region=user.region,
+        ledger=ledger,
+        file_name=os.path.basename(upload.name)[:255],
+        sha256=digest.hexdigest(),
+        size=upload.size,
+    )
+    upload.seek(0)
+    job.file.save(job.file_name, upload, save=False)
+    job.save()
+    if enqueue:
+        transaction.on_commit(lambda: check_job.enqueue(job.pk))
+    return job
+
+
+def confirm_import(user, job, mode):
+    """Queue the import of a checked job in ``mode`` (all or nothing / valid rows)."""
+    if job.user_id != user.pk and not user.is_superuser:
+        raise PermissionDenied(_("Only the person who uploaded the file can confirm it."))
+    if mode not in ImportMode.values:
+        raise ValidationError(_("Choose how to import."))
+    updated = ImportJob.objects.filter(pk=job.pk, status=JobStatus.CHECKED).update(
+        mode=mode, status=JobStatus.QUEUED, progress=0, stage=_("Waiting for the worker")
+    )
+    if not updated:
+        raise ValidationError(_("This file is not waiting for confirmation."))
+    transaction.on_commit(lambda: import_job.enqueue(job.pk))
+    job.refresh_from_db()
+    return job
+
+
+def cancel_import(user, job):
+    if job.user_id != user.pk and not user.is_superuser:
+        raise PermissionDenied(_("Only the person who uploaded the file can cancel it."))
+    if not ImportJob.objects.filter(pk=job.pk, status=JobStatus.CHECKED).update(
+        status=JobStatus.CANCELLED, finished_at=timezone.now()
+    ):
+        raise ValidationError(_("Only a checked file that is not imported yet can be cancelled."))
+    job.refresh_from_db()
+    return job
+
+
+@task()
+def check_job(job_id):
+    run(ImportJob.objects.get(pk=job_id), write=False)
+
+
+@task()
+def import_job(job_id):
+    run(ImportJob.objects.get(pk=job_id), write=True)
+
+
+def _progress(job, percent, stage):
+    ImportJob.objects.filter(pk=job.pk).update(progress=int(percent), stage=str(stage))
+
+
+def run(job, *, write):
+    """Check the job's file, and with ``write`` import it. Never raises for a bad file or bad
+    rows: the job records what happened."""
+    job.status = JobStatus.RUNNING if write else JobStatus.CHECKING
+    job.started_at, job.finished_at = timezone.now(), None
+    job.worker = f"{socket.gethostname()}:{os.getpid()}"
+    job.save(update_fields=["status", "started_at", "finished_at", "worker"])
+    share = (0, 50) if write else (0, 95)  # reading + checking, then writing
+    try:
+        ledger = ledger_for(job.user, job.ledger)
+        ledger.progress = lambda done: _progress(
+            job, share[0] + 15 + (share[1] - 15) * done, _("Checking rows")
+        )
+        _progress(job, 2, _("Reading the file"))
+        with job.file.open("rb") as handle:
+            table = read(handle.read(), job.file_name, ledger.columns)
+        plan = ledger.plan(table)
+        _record_plan(job, ledger, table, plan)
+        if not write:
+            job.status = JobStatus.CHECKED
+        elif job.mode == ImportMode.ALL and plan.errors:
+            job.status = JobStatus.FAILED
+            job.message = _(
+                "Nothing was imported: %(n)s rows were rejected. Fix them with the error "
+                "workbook, or import only the valid rows."
+            ) % {"n": plan.counts["rejected"]}
+        else:
+            _progress(job, 55, _("Writing to the database"))
+            with transaction.atomic():
+                result = ledger.apply(plan, mode=job.mode)
+                job.written = result["written"]
+                job.status = JobStatus.DONE
+                job.finished_at = timezone.now()
+                job.progress, job.stage = 100, ""
+                job.save()
+                _log_event(job)
+            return job
+    except (LedgerFileError, ValidationError, PermissionDenied) as exc:
+        job.status = JobStatus.FAILED
+        job.message = " ".join(getattr(exc, "messages", [str(exc)]))
+    except Exception as exc:
+        job.status = JobStatus.FAILED
+        job.message = _("The import stopped with an internal error; nothing was written.")
+        _finish(job)
+        raise exc
+    _finish(job)
+    return job
+
+
+def _finish(job):
+    job.finished_at = timezone.now()
+    job.progress, job.stage = 100, ""
+    job.save()
+
+
+def _record_plan(job, ledger, table, plan):
+    counts = plan.counts
+    job.rows = len(table.rows)
+    job.created, job.updated = counts["created"], counts["updated"]
+    job.unchanged, job.rejected = counts["unchanged"], counts["rejected"]
+    job.error_count = len(plan.errors)
+    job.errors = plan.error_dicts()[:PREVIEW_ERRORS]
+    if plan.errors and not job.error_workbook:
+        with tempfile.NamedTemporaryFile(suffix=".xlsx") as handle:
+            write_error_workbook(handle.name, ledger, table, plan)
+            stem = os.path.splitext(job.file_name)[0]
+            job.error_workbook.save(f"{stem}-errors.xlsx", File(handle), save=False)
+    job.save()
+
+
+def _log_event(job):
+    """The import as one event in the change log (the rows themselves are written in bulk)."""
+    LogEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(ImportJob),
+        object_pk=str(job.pk),
+        object_id=job.pk,
+        object_repr=str(job)[:200],
+        action=LogEntry.Action.CREATE,
+        changes={
+            "ledger": [None, job.ledger],
+            "file": [None, f"{job.file_name} sha256:{job.sha256}"],
+            "mode": [None, job.mode],
+            "counts": [
+                None,
+                f"created {job.created}, updated {job.updated}, unchanged {job.unchanged}, "
+                f"rejected {job.rejected}",
+            ],
+        },
+        actor=job.user,
+        timestamp=timezone.now(),
+    )
+
+
+def reap_stale(jobs=None):
+    """Mark failed the active jobs whose worker process on this machine is gone (killed or
+    crashed: their transaction was rolled back, so nothing was written)."""
+    host = socket.gethostname()
+    jobs = (
+        jobs
+        if jobs is not None
+        else ImportJob.objects.filter(status__in=(JobStatus.CHECKING, JobStatus.RUNNING))
+    )
+    reaped = []
+    for job in jobs:
+        worker_host, _sep, pid = job.worker.rpartition(":")
+        if job.status not in (JobStatus.CHECKING, JobStatus.RUNNING) or worker_host != host:
+            continue
+        if pid.isdigit() and not _alive(int(pid)):
+            ImportJob.objects.filter(pk=job.pk, status=job.status).update(
+                status=JobStatus.FAILED,
+                finished_at=timezone.now(),
+                message=_(
+                    "The background worker stopped during this job; nothing was written. "
+                    "Upload the file again."
+                ),
+            )
+            reaped.append(job.pk)
+    return reaped
+
+
+def _alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def import_file(user, ledger, path, *, mode=ImportMode.ALL, dry_run=False):
+    """Check and (unless ``dry_run``) import the file at ``path`` in this process (the CLI)."""
+    with open(path, "rb") as handle:
+        job = create_import(user, ledger, File(handle, os.path.basename(path)), enqueue=False)
+    job.mode = mode
+    return run(job, write=not dry_run)

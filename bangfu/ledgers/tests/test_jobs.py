@@ -1,0 +1,236 @@
+"""Import jobs end to end: upload → check (preview) → confirm → result, over the web and the
+API; the job record, its one audit event, scope, and a worker killed mid-import."""
+
+import datetime
+import io
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+
+import openpyxl
+import pytest
+import xlsxwriter
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from bangfu.audit.models import AccessLog
+from bangfu.core.identity import check_character
+from bangfu.labor.models import Laborer
+from bangfu.ledgers.models import ImportJob, JobStatus
+
+from .test_laborer_import import HEADER, ident, row
+
+pytestmark = pytest.mark.django_db
+
+ROWS = [
+    row(),
+    row(name="李四", number=ident("43090319820202002")),
+    row(name="坏一", number="123"),
+    row(name="坏二", number=ident("43090319700707007"), ability="很强"),
+]
+
+
+def workbook(rows=ROWS):
+    book = openpyxl.Workbook()
+    for values in (*HEADER, *rows):
+        book.active.append(list(values))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return SimpleUploadedFile("花名册.xlsx", buffer.getvalue())
+
+
+def upload(client, capture, rows=ROWS):
+    with capture(execute=True):
+        response = client.post(
+            reverse("ledgers:upload"), {"ledger": "laborers", "file": workbook(rows)}
+        )
+    assert response.status_code == 302, response.content
+    return ImportJob.objects.latest("created_at"), response
+
+
+def test_upload_preview_confirm_valid_rows_and_download_errors(
+    login, users, django_capture_on_commit_callbacks
+):
+    client = login("cangshuipu")
+    page = client.get(reverse("ledgers:import-list"))
+    assert page.status_code == 200 and b"upload-form" in page.content
+    template = client.get(reverse("ledgers:template", args=["laborers"]))
+    assert openpyxl.load_workbook(io.BytesIO(template.content)).active["F1"].value == "姓名"
+
+    job, response = upload(client, django_capture_on_commit_callbacks)
+    assert response["Location"] == job.get_absolute_url()
+    assert (job.status, job.rows, job.created, job.rejected) == (JobStatus.CHECKED, 4, 2, 2)
+    assert job.sha256 and job.size and job.user == users["cangshuipu"]
+    assert not Laborer.objects.exists()  # checking writes nothing
+    preview = client.get(job.get_absolute_url()).content.decode()
+    assert 'id="confirm-form"' in preview and "很强" in preview and "row-errors" in preview
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("ledgers:import-confirm", args=[job.pk]), {"mode": "valid"})
+    job.refresh_from_db()
+    assert (job.status, job.written, job.created, job.mode) == (JobStatus.DONE, True, 2, "valid")
+    assert job.duration is not None and job.progress == 100
+    assert set(Laborer.objects.values_list("name", flat=True)) == {"张三", "李四"}
+
+    errors = client.get(reverse("ledgers:import-errors", args=[job.pk]))
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(errors.streaming_content))).active
+    assert [r[0] for r in sheet.iter_rows(min_row=2, values_only=True)] == [5, 6]
+    assert AccessLog.objects.filter(user=users["cangshuipu"], object_id=str(job.pk)).exists()
+
+    events = LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(ImportJob))
+    assert events.count() == 1 and events.get().actor == users["cangshuipu"]
+    assert not LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Laborer)
+    ).exists()  # one event for the import, not one per row
+
+
+def test_all_or_nothing_with_rejected_rows_fails_and_writes_nothing(
+    login, django_capture_on_commit_callbacks
+):
+    client = login("cangshuipu")
+    job, _response = upload(client, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("ledgers:import-confirm", args=[job.pk]), {"mode": "all"})
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED and not job.written
+    assert "2" in job.message
+    assert not Laborer.objects.exists()
+    # a finished job cannot be confirmed again
+    client.post(reverse("ledgers:import-confirm", args=[job.pk]), {"mode": "valid"})
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED and not Laborer.objects.exists()
+
+
+def test_reimporting_the_same_file_is_all_unchanged(login, django_capture_on_commit_callbacks):
+    client = login("cangshuipu")
+    for expected_created, expected_unchanged in ((2, 0), (0, 2)):
+        job, _response = upload(client, django_capture_on_commit_callbacks, ROWS[:2])
+        assert (job.created, job.unchanged) == (expected_created, expected_unchanged)
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(reverse("ledgers:import-confirm", args=[job.pk]), {"mode": "all"})
+    assert Laborer.objects.count() == 2
+
+
+def test_a_bad_file_fails_the_check_with_its_reason(login, django_capture_on_commit_callbacks):
+    client = login("cangshuipu")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("ledgers:upload"),
+            {"ledger": "laborers", "file": SimpleUploadedFile("a.xlsx", b"not a workbook")},
+        )
+    job = ImportJob.objects.get()
+    assert job.status == JobStatus.FAILED and job.message
+    assert job.message in client.get(job.get_absolute_url()).content.decode()
+
+
+def test_jobs_are_scoped_and_operators_cannot_import_laborers(
+    login, users, django_capture_on_commit_callbacks
+):
+    from bangfu.workshops.tests import factories as f
+
+    job, _response = upload(login("cangshuipu"), django_capture_on_commit_callbacks)
+    client = login("longling")  # another township
+    assert client.get(job.get_absolute_url()).status_code == 404
+    assert client.post(reverse("ledgers:import-confirm", args=[job.pk])).status_code == 404
+    assert client.get(reverse("ledgers:import-errors", args=[job.pk])).status_code == 404
+    assert job.file_name not in client.get(reverse("ledgers:import-list")).content.decode()
+    assert login("district").get(job.get_absolute_url()).status_code == 200
+
+    operator = f.make_operator(users["district"], "op1", "430903105000")
+    client.force_login(operator)
+    response = client.post(reverse("ledgers:upload"), {"ledger": "laborers", "file": workbook()})
+    assert ImportJob.objects.count() == 1 and not Laborer.objects.exists()
+    assert response.status_code == 302
+
+
+def test_api_upload_status_confirm(api, users, django_capture_on_commit_callbacks):
+    client = api("cangshuipu")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/api/v1/imports/", {"ledger": "laborers", "file": workbook()}, format="multipart"
+        )
+    assert response.status_code == 201, response.content
+    job_id = response.json()["id"]
+    status = client.get(f"/api/v1/imports/{job_id}/").json()
+    assert status["status"] == "checked" and status["rejected"] == 2
+    assert status["errors"][0]["row"] == 5 and status["error_workbook"].endswith("/errors/")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/api/v1/imports/{job_id}/confirm/", {"mode": "valid"})
+    assert response.status_code == 200
+    assert client.get(f"/api/v1/imports/{job_id}/").json()["status"] == "done"
+    assert Laborer.objects.count() == 2
+    assert api("longling").get(f"/api/v1/imports/{job_id}/").status_code == 404
+    bad = client.post(f"/api/v1/imports/{job_id}/confirm/", {"mode": "valid"})
+    assert bad.status_code == 400
+    assert (
+        api("leader")
+        .post("/api/v1/imports/", {"ledger": "laborers", "file": workbook()}, format="multipart")
+        .status_code
+        == 403
+    )
+
+
+def _big_ledger(path, count):
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, HEADER[1][:10])
+    first = datetime.date(1960, 1, 1)
+    for i in range(count):
+        born = first + datetime.timedelta(days=i // 1000)
+        body = f"430903{born:%Y%m%d}{i % 1000:03d}"
+        values = row(name=f"工{i}", head=f"户{i // 3}", number=body + check_character(body))
+        sheet.write_row(i + 1, 0, values[:10])
+    book.close()
+
+
+def test_a_killed_worker_leaves_the_job_failed_and_the_database_unchanged(tmp_path):
+    """A real process imports a large ledger into its own SQLite database and is killed with
+    SIGKILL while writing; the job is then reaped as failed and no laborer exists."""
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "DATABASE_URL"},
+        "BANGFU_VAR_DIR": str(tmp_path),
+    }
+
+    def bangfu(*args, **kwargs):
+        return subprocess.run(  # noqa: S603 (fixed argv)
+            [sys.executable, "-m", "bangfu.cli", *args], env=env, check=True, **kwargs
+        )
+
+    bangfu("setup", "--no-demo", capture_output=True)
+    bangfu(
+        "shell",
+        "-c",
+        "from bangfu.accounts.services import create_demo_accounts; create_demo_accounts('x')",
+    )
+    ledger = tmp_path / "big.xlsx"
+    _big_ledger(ledger, 60_000)
+    worker = subprocess.Popen(  # noqa: S603 (fixed argv)
+        [sys.executable, "-m", "bangfu.cli", "import", "laborers", str(ledger)]
+        + ["--user", "cangshuipu", "--mode", "valid"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    database = sqlite3.connect(tmp_path / "bangfu.sqlite3", timeout=30)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        status = database.execute("SELECT status, progress FROM ledgers_importjob").fetchone()
+        if status and status[0] == "running" and status[1] >= 55:
+            break
+        assert worker.poll() is None, "the import ended before it could be killed"
+        time.sleep(0.02)
+    time.sleep(0.3)  # inside the write transaction
+    assert worker.poll() is None, "the import ended before it could be killed"
+    worker.send_signal(signal.SIGKILL)
+    worker.wait()
+    assert database.execute("SELECT status FROM ledgers_importjob").fetchone()[0] == "running"
+    bangfu("shell", "-c", "from bangfu.ledgers.services import reap_stale; reap_stale()")
+    status, message = database.execute("SELECT status, message FROM ledgers_importjob").fetchone()
+    assert status == "failed" and message
+    assert database.execute("SELECT count(*) FROM labor_laborer").fetchone()[0] == 0
+    assert database.execute("SELECT count(*) FROM labor_household").fetchone()[0] == 0

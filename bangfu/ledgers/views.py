@@ -1,0 +1,144 @@
+"""Ledger pages: templates, upload → preview → confirm → progress → result, error workbooks."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from bangfu.audit.models import AccessAction
+from bangfu.audit.services import log_access
+from bangfu.core.views import ObjectListView
+
+from . import selectors, services
+from .filters import ImportJobFilter
+from .forms import ConfirmForm, UploadForm
+from .models import ImportJob
+from .registry import LEDGERS
+from .tables import ImportJobTable
+from .templates import write_template
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class ImportJobListView(ObjectListView):
+    """The import jobs in scope, with the upload form and the templates above them."""
+
+    model = ImportJob
+    table_class = ImportJobTable
+    filterset_class = ImportJobFilter
+    template_name = "ledgers/import_list.html"
+    title = _("Ledger import")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context["form"] = UploadForm(user=user)
+        context["can_upload"] = user.has_perm("ledgers.add_importjob") and bool(
+            context["form"].fields["ledger"].choices
+        )
+        context["ledgers"] = LEDGERS.values()
+        return context
+
+
+def template(request, ledger):
+    """The xlsx template of a ledger (headers, notes sheet, drop-down lists)."""
+    if ledger not in LEDGERS:
+        raise Http404
+    response = HttpResponse(write_template(LEDGERS[ledger].columns), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="bangfu-{ledger}-template.xlsx"'
+    return response
+
+
+@require_POST
+def upload(request):
+    form = UploadForm(request.POST, request.FILES, user=request.user)
+    if form.is_valid():
+        try:
+            job = services.create_import(
+                request.user, form.cleaned_data["ledger"], form.cleaned_data["file"]
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            return redirect(job)
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+    return redirect("ledgers:import-list")
+
+
+def _job(request, pk):
+    job = get_object_or_404(selectors.import_jobs(request.user), pk=pk)
+    services.reap_stale([job])
+    job.refresh_from_db()
+    return job
+
+
+def import_detail(request, pk):
+    """The job's page: progress while it runs, the preview when checked, the result when done.
+    htmx polls ask for the status block only."""
+    job = _job(request, pk)
+    context = {
+        "job": job,
+        "ledger": LEDGERS.get(job.ledger),
+        "confirm_form": ConfirmForm(),
+        "can_confirm": job.status == "checked"
+        and (job.user_id == request.user.pk or request.user.is_superuser),
+        "title": job.file_name,
+    }
+    if request.htmx:
+        return render(request, "ledgers/_job_status.html", context)
+    return render(request, "ledgers/import_detail.html", context)
+
+
+@require_POST
+def import_confirm(request, pk):
+    job = _job(request, pk)
+    form = ConfirmForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Choose how to import."))
+        services.confirm_import(request.user, job, form.cleaned_data["mode"])
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    return redirect(job)
+
+
+@require_POST
+def import_cancel(request, pk):
+    job = _job(request, pk)
+    try:
+        services.cancel_import(request.user, job)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.info(request, _("The upload was cancelled; nothing was imported."))
+    return redirect(job)
+
+
+def import_errors(request, pk):
+    """The error workbook: the rejected rows as uploaded (personal data: logged)."""
+    job = _job(request, pk)
+    if not job.error_workbook:
+        raise Http404
+    if job.user_id != request.user.pk and not request.user.has_perm("ledgers.add_importjob"):
+        raise PermissionDenied
+    log_access(
+        request,
+        AccessAction.EXPORT_PERSONAL,
+        job,
+        detail=_("Error workbook of %(file)s (%(n)s rows)")
+        % {"file": job.file_name, "n": job.rejected},
+        region=request.user.region,
+    )
+    return FileResponse(
+        job.error_workbook.open("rb"),
+        as_attachment=True,
+        filename=job.error_workbook.name.rsplit("/", 1)[-1],
+    )
