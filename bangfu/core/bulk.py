@@ -29,16 +29,7 @@ def insert(model, fields, rows):
         else:
             placeholders = ", ".join(["%s"] * len(columns))
             sql = f"INSERT INTO {table} ({quoted}) VALUES ({placeholders})"  # noqa: S608 (quoted names)
-            batch = []
-            for row in rows:
-                batch.append(row)
-                if len(batch) == 5000:
-                    cursor.executemany(sql, batch)
-                    count += len(batch)
-                    batch = []
-            if batch:
-                cursor.executemany(sql, batch)
-                count += len(batch)
+            count = _executemany(sql, rows)
     return count
 
 
@@ -48,3 +39,70 @@ def reset_sequences(*models):
     with connection.cursor() as cursor:
         for sql in statements:
             cursor.execute(sql)
+
+
+def allocate_ids(model, count):
+    """``count`` fresh primary keys for ``model`` (PostgreSQL: from its sequence, safe with
+    concurrent writers; SQLite: after the current maximum, inside the write transaction)."""
+    if not count:
+        return []
+    if connection.vendor == "postgresql":
+        table = model._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [table, count],
+            )
+            return [row[0] for row in cursor.fetchall()]
+    start = next_id(model)
+    return list(range(start, start + count))
+
+
+def upsert(model, fields, rows, *, key, update):
+    """Insert ``rows`` (tuples for ``fields``); where a row's unique ``key`` column already
+    exists, set only the ``update`` fields instead. PostgreSQL: COPY into a temporary staging
+    table, then one ``INSERT … SELECT … ON CONFLICT DO UPDATE``; SQLite: the same statement
+    batched with ``executemany``. Call inside ``transaction.atomic``; returns the row count."""
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    columns = [quote(model._meta.get_field(name).column) for name in fields]
+    quoted = ", ".join(columns)
+    conflict = quote(model._meta.get_field(key).column)
+    assignments = ", ".join(
+        f"{quote(model._meta.get_field(name).column)} = EXCLUDED."
+        f"{quote(model._meta.get_field(name).column)}"
+        for name in update
+    )
+    tail = f"ON CONFLICT ({conflict}) DO UPDATE SET {assignments}"
+    if connection.vendor != "postgresql":
+        placeholders = ", ".join(["%s"] * len(columns))
+        return _executemany(f"INSERT INTO {table} ({quoted}) VALUES ({placeholders}) {tail}", rows)  # noqa: S608
+    count = 0
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bangfu_stage")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE bangfu_stage ON COMMIT DROP AS "  # noqa: S608
+            f"SELECT {quoted} FROM {table} WITH NO DATA"
+        )
+        with cursor.cursor.copy(f"COPY bangfu_stage ({quoted}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+                count += 1
+        cursor.execute(f"INSERT INTO {table} ({quoted}) SELECT {quoted} FROM bangfu_stage {tail}")  # noqa: S608
+        cursor.execute("DROP TABLE bangfu_stage")
+    return count
+
+
+def _executemany(sql, rows, batch_size=5000):
+    count, batch = 0, []
+    with connection.cursor() as cursor:
+        for row in rows:
+            batch.append(row)
+            if len(batch) == batch_size:
+                cursor.executemany(sql, batch)
+                count += len(batch)
+                batch = []
+        if batch:
+            cursor.executemany(sql, batch)
+            count += len(batch)
+    return count

@@ -7,9 +7,11 @@ importing the same file twice changes nothing the second time.
 
 from collections import defaultdict
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from bangfu.core import pii
+from bangfu.core import bulk, pii
 from bangfu.core.identity import validate_id_number
 from bangfu.labor.models import (
     Category,
@@ -38,6 +40,7 @@ CHOICES = {
     "work_status": WorkStatus,
 }
 HOUSEHOLD_FIELDS = ("category", "monitor_type", "risk_status")
+IDENTITY_FIELDS = ("id_cipher", "id_index", "id_masked", "gender", "birth_date")
 LABORER_FIELDS = (
     "name",
     "phone",
@@ -51,7 +54,7 @@ LABORER_FIELDS = (
 
 class LaborerLedger(Ledger):
     key = "laborers"
-    title = _("Households and laborers (花名册)")
+    title = gettext_lazy("Households and laborers (花名册)")
     columns = LABORERS
     permissions = ("labor.add_laborer", "labor.add_household", "labor.change_laborer")
     choices = CHOICES
@@ -137,67 +140,89 @@ class LaborerLedger(Ledger):
         return found
 
     def write(self, rows):
+        """Households first (new ones with allocated ids), then one set-based upsert of the
+        laborers keyed by the blind index."""
         households = self.households(rows)
-        indexes = [d["id_index"] for _n, _a, d in rows]
-        ids = (
-            dict(Laborer.objects.filter(id_index__in=indexes).values_list("id_index", "pk"))
-            if indexes
-            else {}
+        now = timezone.now()
+
+        def laborer_rows():
+            for _number, _action, data in rows:
+                household_id, region_id = households[(data["village"].code, data["head_name"])]
+                identity = prepare_identity(data["id_number"])  # kept as is on update
+                yield (
+                    household_id,
+                    region_id,
+                    *(data[name] for name in LABORER_FIELDS),
+                    *pinyin_keys(data["name"]),
+                    *(identity[name] for name in IDENTITY_FIELDS),
+                    True,
+                    now,
+                )
+
+        updates = any(action == "update" for _n, action, _d in rows)
+        bulk.upsert(
+            Laborer,
+            (
+                "household_id",
+                "region_id",
+                *LABORER_FIELDS,
+                "name_pinyin",
+                "name_initials",
+                *IDENTITY_FIELDS,
+                "is_active",
+                "created_at",
+            ),
+            laborer_rows(),
+            key="id_index",
+            update=(*LABORER_FIELDS, "name_pinyin", "name_initials"),
         )
-        creates, updates = [], []
-        for _number, action, data in rows:
-            household = households[(data["village"].code, data["head_name"])]
-            laborer = Laborer(
-                pk=ids.get(data["id_index"]), household=household, region_id=household.region_id
+        if updates:
+            indexes = [d["id_index"] for _n, action, d in rows if action == "update"]
+            first = (
+                Employment.objects.filter(laborer__id_index__in=indexes[:50_000])
+                .order_by("start_date")
+                .values_list("start_date", flat=True)
+                .first()
             )
-            if action == "create":
-                for name, value in prepare_identity(data["id_number"]).items():
-                    setattr(laborer, name, value)
-                creates.append(laborer)
-            else:
-                updates.append(laborer)
-            for name in LABORER_FIELDS:
-                setattr(laborer, name, data[name])
-            laborer.name_pinyin, laborer.name_initials = pinyin_keys(laborer.name)
-        Laborer.objects.bulk_create(creates, batch_size=5000)
-        Laborer.objects.bulk_update(
-            updates, [*LABORER_FIELDS, "name_pinyin", "name_initials"], batch_size=5000
-        )
-        first = (
-            Employment.objects.filter(laborer__in=[u.pk for u in updates])
-            .order_by("start_date")
-            .values_list("start_date", flat=True)
-            .first()
-        )
-        if first:
-            mark_dirty(first)  # categories or birth-derived figures of employed people changed
+            if first:
+                mark_dirty(first)  # categories of employed people may have changed
 
     def households(self, rows):
-        """(village code, head name) → Household for every row, created or updated as needed."""
-        households = {
-            (h.region_id, h.head_name): h
-            for h in Household.objects.restrict(self.user, "change").filter(
-                region_id__in={d["village"].code for _n, _a, d in rows},
-                head_name__in={d["head_name"] for _n, _a, d in rows},
-            )
+        """(village code, head name) → (household id, village code) for every row; new
+        households inserted, changed categories updated."""
+        villages = {d["village"].code for _n, _a, d in rows}
+        current = {
+            (h["region_id"], h["head_name"]): h
+            for h in Household.objects.restrict(self.user, "change")
+            .filter(region_id__in=villages)
+            .values("pk", "region_id", "head_name", *HOUSEHOLD_FIELDS)
         }
-        new, changed = [], {}
+        wanted, members = {}, defaultdict(int)
         for _number, _action, data in rows:
             key = (data["village"].code, data["head_name"])
-            household = households.get(key)
-            if household is None:
-                household = Household(
-                    region=data["village"], head_name=data["head_name"], members_count=1
-                )
-                households[key] = household
-                new.append(household)
-            for name in HOUSEHOLD_FIELDS:
-                setattr(household, name, data[name])
-            if household.pk:
-                changed[household.pk] = household
-        Household.objects.bulk_create(new)
-        Household.objects.bulk_update(list(changed.values()), list(HOUSEHOLD_FIELDS))
-        return households
+            wanted[key] = tuple(data[name] for name in HOUSEHOLD_FIELDS)
+            members[key] += 1
+        new = [key for key in wanted if key not in current]
+        ids = bulk.allocate_ids(Household, len(new))
+        now = timezone.now()
+        bulk.insert(
+            Household,
+            ("id", "region_id", "head_name", *HOUSEHOLD_FIELDS, "members_count", "address")
+            + ("is_active", "created_at"),
+            (
+                (pk, *key, *wanted[key], min(members[key], 32767), "", True, now)
+                for pk, key in zip(ids, new, strict=True)
+            ),
+        )
+        changed = [
+            Household(pk=current[key]["pk"], **dict(zip(HOUSEHOLD_FIELDS, values, strict=True)))
+            for key, values in wanted.items()
+            if key in current and values != tuple(current[key][name] for name in HOUSEHOLD_FIELDS)
+        ]
+        Household.objects.bulk_update(changed, list(HOUSEHOLD_FIELDS), batch_size=2000)
+        result = {key: (current[key]["pk"], key[0]) for key in wanted if key in current}
+        result.update({key: (pk, key[0]) for pk, key in zip(ids, new, strict=True)})
+        return result
 
 
 def _masked(number):

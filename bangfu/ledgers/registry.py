@@ -1,8 +1,9 @@
 """The ledgers that can be imported, by key (URLs, CLI, API and ImportJob use these keys)."""
 
 from .laborers import LaborerLedger
+from .roster import RosterLedger
 
-LEDGERS = {ledger.key: ledger for ledger in (LaborerLedger,)}
+LEDGERS = {ledger.key: ledger for ledger in (LaborerLedger, RosterLedger)}
 
 
 def choices():
