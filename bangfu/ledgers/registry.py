@@ -2,8 +2,11 @@
 
 from .laborers import LaborerLedger
 from .roster import RosterLedger
+from .workshops import PositionLedger, WorkshopLedger
 
-LEDGERS = {ledger.key: ledger for ledger in (LaborerLedger, RosterLedger)}
+LEDGERS = {
+    ledger.key: ledger for ledger in (LaborerLedger, WorkshopLedger, PositionLedger, RosterLedger)
+}
 
 
 def choices():
