@@ -36,7 +36,11 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff format --check .
 
 ## make bench: benchmarks on SQLite and PostgreSQL (BENCH_LABORERS sets the size; see docs/benchmarks.md)
-bench: $(VENV)/.installed-test
+$(VENV)/.installed-bench: $(VENV)/.installed-test
+	$(PIP) install --quiet -c constraints.txt -e '.[test,bench]'
+	@touch $@
+
+bench: $(VENV)/.installed-bench
 	@for db in sqlite postgres; do for b in bench/bench_*.py; do \
 		echo "== $$b on $$db"; BENCH_DB=$$db $(BIN)/python $$b || exit 1; done; done
 
