@@ -5,7 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from bangfu.accounts.api import MeView, TokenView
 from bangfu.labor.api import EmploymentViewSet, HouseholdViewSet, LaborerViewSet, WageViewSet
-from bangfu.ledgers.api import ImportJobViewSet
+from bangfu.ledgers.api import ExportJobViewSet, ImportJobViewSet
 from bangfu.regions.api import RegionViewSet
 from bangfu.stats.api import ByRegionView, SummaryView
 from bangfu.workshops.api import EnterpriseViewSet, PositionViewSet, WorkshopViewSet
@@ -20,6 +20,7 @@ router.register("laborers", LaborerViewSet, basename="laborer")
 router.register("employments", EmploymentViewSet, basename="employment")
 router.register("wages", WageViewSet, basename="wage")
 router.register("imports", ImportJobViewSet, basename="import")
+router.register("exports", ExportJobViewSet, basename="export")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),

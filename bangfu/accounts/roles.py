@@ -76,7 +76,13 @@ ROLES = (
         _("Auditor"),
         80,
         _("Reads login, change and access logs; changes nothing."),
-        (*REGION_READ, *LOG_READ, *STATS_AND_RULES_READ, *perms("ledgers.importjob", (VIEW,))),
+        (
+            *REGION_READ,
+            *LOG_READ,
+            *STATS_AND_RULES_READ,
+            *EXPORT_JOBS,
+            *perms("ledgers.importjob", (VIEW,)),
+        ),
     ),
     Role(
         "leader",

@@ -2,18 +2,51 @@
 
 Cells are always written as text or numbers, never formulas, and text starting with
 ``= + - @`` is prefixed with ``'`` so a spreadsheet never evaluates it (formula injection).
+
+Up to ``BANGFU_EXPORT_SYNC_ROWS`` rows download at once; larger views become an export job of
+the ledgers module (written in the background), up to ``BANGFU_EXPORT_MAX_ROWS`` rows.
 """
 
 import io
 import re
 
 import xlsxwriter
+from django.conf import settings
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.text import slugify
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-EXPORT_ROW_LIMIT = 100_000  # beyond this, the ledger export job of the ledgers module applies
+EXPORT_SYNC_ROWS = 5000  # defaults of the settings below
+EXPORT_MAX_ROWS = 2_000_000
+CHUNK_ROWS = 2000  # rows read from the database at a time
+
+
+def sync_rows():
+    """Exports of at most this many rows download directly; larger ones run as a job."""
+    return getattr(settings, "BANGFU_EXPORT_SYNC_ROWS", EXPORT_SYNC_ROWS)
+
+
+def max_rows():
+    """No export (even in the background) holds more rows than this."""
+    return getattr(settings, "BANGFU_EXPORT_MAX_ROWS", EXPORT_MAX_ROWS)
+
+
+def table_values(table, chunk_size=CHUNK_ROWS):
+    """``table.as_values()`` (header first, then one list per row), reading the table's
+    filtered and already ordered queryset in chunks instead of caching every row, so a large
+    export runs in constant memory. The table is spent afterwards (its rows iterate once)."""
+    data = table.data
+    if isinstance(getattr(data, "data", None), QuerySet):
+        data.data = data.data.iterator(chunk_size=chunk_size)
+    return table.as_values()
+
+
+def export_filename(stem):
+    """``<stem>-<yyyymmdd-hhmm>.xlsx`` (the name of every list export)."""
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return f"{slugify(stem) or 'export'}-{stamp}.xlsx"
 
 
 def safe_cell(value):
@@ -54,7 +87,5 @@ def xlsx_response(title, header, rows, filename):
         buffer.getvalue(),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    name = f"{slugify(filename) or 'export'}-{stamp}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Content-Disposition"] = f'attachment; filename="{export_filename(filename)}"'
     return response

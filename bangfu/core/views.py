@@ -22,8 +22,7 @@ from django_tables2 import SingleTableMixin
 from bangfu.audit.models import AccessAction
 from bangfu.audit.services import log_access
 
-from . import services
-from .exports import EXPORT_ROW_LIMIT, xlsx_response
+from . import exports, services
 from .filters import ParameterFilter
 from .forms import ParameterForm
 from .models import Parameter
@@ -71,8 +70,11 @@ class ScopedMixin:
 class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
     """A filterable, sortable, paginated table. htmx requests get the table fragment only.
 
-    ``?export=xlsx`` downloads the current filtered, sorted view (every page) as xlsx through
-    the same scoped queryset; every export of personal data is written to the access log.
+    ``?export=xlsx`` exports the current filtered, sorted view (every page) as xlsx through
+    the same scoped queryset: up to ``BANGFU_EXPORT_SYNC_ROWS`` rows download at once, more
+    become an export job written by the background worker (``bangfu.ledgers.exports``), which
+    rebuilds this view for the job's user and calls the same :meth:`export_table`. Every
+    export of personal data is written to the access log.
     """
 
     template_name = "core/object_list.html"
@@ -91,41 +93,100 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
             return ["core/_table_block.html"]
         return [self.template_name]
 
-    def export(self):
+    def get_title(self):
+        return self.title or capfirst(self.model._meta.verbose_name_plural)
+
+    def export_table(self):
+        """``(table, full_ids)``: the export table over the page's filtered, sorted queryset
+        (``table.paginator.count`` is its row count; :func:`exports.table_values` its rows).
+        The one definition of what an export holds, for direct downloads and export jobs.
+        Raises ``ValidationError`` for invalid filters."""
         filterset = self.filterset_class(
             self.request.GET, queryset=self.get_queryset(), request=self.request
         )
         if not filterset.is_valid():
-            messages.error(self.request, _("Fix the filters before exporting."))
-            return redirect(self.request.path)
-        queryset = filterset.qs
-        if queryset.count() > EXPORT_ROW_LIMIT:
-            messages.error(
-                self.request,
-                _("More than %(limit)s rows: narrow the filters, or use the ledger export.")
-                % {"limit": EXPORT_ROW_LIMIT},
-            )
-            return redirect(
-                f"{self.request.path}?{self.request.GET.urlencode().replace('export=xlsx', '')}"
+            raise ValidationError(
+                [_("Fix the filters before exporting.")]
+                + [f"{name}: {' '.join(errors)}" for name, errors in filterset.errors.items()]
             )
         table_class, full_ids = self.get_export_table_class()
         table = table_class(
-            queryset, request=self.request, order_by=self.request.GET.get("sort") or None
+            filterset.qs, request=self.request, order_by=self.request.GET.get("sort") or None
         )
-        rows = table.as_values()
-        title = self.title or capfirst(self.model._meta.verbose_name_plural)
-        if self.personal_data or full_ids:
-            filters = self.request.GET.copy()
-            if filters.get("q"):
-                filters["q"] = "***"  # a search may be an ID number: never log it in clear
-            kind = _("full ID numbers") if full_ids else _("masked")
-            log_access(
-                self.request,
-                AccessAction.EXPORT_PERSONAL,
-                detail=f"{title} ({kind}, {queryset.count()}) ?{filters.urlencode()}",
-                region=self.request.user.region,  # auditors of the exporter's region see it
+        return table, full_ids
+
+    def log_export(self, count, full_ids, obj=None):
+        """Write a personal-data export to the access log (the search string masked)."""
+        if not (self.personal_data or full_ids):
+            return None
+        filters = self.request.GET.copy()
+        if filters.get("q"):
+            filters["q"] = "***"  # a search may be an ID number: never log it in clear
+        kind = _("full ID numbers") if full_ids else _("masked")
+        return log_access(
+            self.request,
+            AccessAction.EXPORT_PERSONAL,
+            obj,
+            detail=f"{self.get_title()} ({kind}, {count}) ?{filters.urlencode()}",
+            region=self.request.user.region,  # auditors of the exporter's region see it
+        )
+
+    def export(self):
+        try:
+            table, full_ids = self.export_table()
+        except ValidationError:
+            messages.error(self.request, _("Fix the filters before exporting."))
+            return redirect(self.request.path)
+        count = table.paginator.count
+        if count <= exports.sync_rows():
+            self.log_export(count, full_ids)
+            rows = exports.table_values(table)
+            return exports.xlsx_response(
+                self.get_title(), next(rows), rows, self.model._meta.model_name
             )
-        return xlsx_response(title, next(rows), rows, self.model._meta.model_name)
+        return self.start_export_job(count, full_ids)
+
+    def start_export_job(self, count, full_ids):
+        """Too many rows to download at once: an export job, then its progress page."""
+        from bangfu.ledgers.exports import create_export  # ledgers builds on core
+
+        query = self.request.GET.copy()
+        query.pop("export", None)
+        if not full_ids:
+            query.pop("full_id", None)  # not allowed: never widened later by the worker
+        back = redirect(f"{self.request.path}?{query.urlencode()}")
+        limit = exports.max_rows()
+        if count > limit:
+            messages.error(
+                self.request,
+                _("%(count)s rows: more than one export may hold (%(limit)s). Narrow the filters.")
+                % {"count": count, "limit": limit},
+            )
+            return back
+        if not self.request.user.has_perm("ledgers.add_exportjob"):
+            messages.error(
+                self.request,
+                _("More than %(limit)s rows: narrow the filters.") % {"limit": exports.sync_rows()},
+            )
+            return back
+        try:
+            job = create_export(
+                self.request,
+                getattr(self.request.resolver_match, "view_name", ""),
+                title=self.get_title(),
+                query=query,
+                full_ids=full_ids,
+                personal=self.personal_data,
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(self.request, message)
+            return back
+        messages.info(
+            self.request,
+            _("%(count)s rows: the file is being written in the background.") % {"count": count},
+        )
+        return redirect("ledgers:export-detail", job.pk)
 
     def get_export_table_class(self):
         """(table class, whether it holds full ID numbers). Exports of views with
@@ -134,7 +195,7 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["title"] = self.title or capfirst(self.model._meta.verbose_name_plural)
+        context["title"] = self.get_title()
         context["create_url"] = self.create_url if self.create_url and self.can("add") else None
         return context
 

@@ -2,6 +2,7 @@
 progress; confirm with a mode, or cancel."""
 
 from django.http import FileResponse, Http404
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -12,8 +13,8 @@ from bangfu.audit.models import AccessAction
 from bangfu.audit.services import log_access
 from bangfu.core.api import ScopedViewSetMixin, call_service
 
-from . import services
-from .models import ImportJob, ImportMode
+from . import exports, services
+from .models import ExportJob, ImportJob, ImportMode, JobStatus
 from .registry import LEDGERS
 
 
@@ -56,7 +57,7 @@ class ImportJobSerializer(serializers.ModelSerializer):
         )
         read_only_fields = [name for name in fields if name not in ("ledger", "file")]
 
-    def get_error_workbook(self, job):
+    def get_error_workbook(self, job) -> str | None:
         if not job.error_workbook:
             return None
         return reverse("api:import-errors", args=[job.pk], request=self.context["request"])
@@ -93,7 +94,8 @@ class ImportJobViewSet(
             services.create_import, self.request.user, data["ledger"], data["file"]
         )
 
-    @action(detail=True, methods=["post"], serializer_class=ConfirmSerializer)
+    @extend_schema(request=ConfirmSerializer, responses=ImportJobSerializer)
+    @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):
         job = self.get_object()
         form = ConfirmSerializer(data=request.data)
@@ -101,7 +103,8 @@ class ImportJobViewSet(
         job = call_service(services.confirm_import, request.user, job, form.validated_data["mode"])
         return Response(ImportJobSerializer(job, context={"request": request}).data)
 
-    @action(detail=True, methods=["post"], serializer_class=serializers.Serializer)
+    @extend_schema(request=None, responses=ImportJobSerializer)
+    @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         job = call_service(services.cancel_import, request.user, self.get_object())
         return Response(ImportJobSerializer(job, context={"request": request}).data)
@@ -113,3 +116,72 @@ class ImportJobViewSet(
             raise Http404
         log_access(request, AccessAction.EXPORT_PERSONAL, job, region=request.user.region)
         return FileResponse(job.error_workbook.open("rb"), as_attachment=True)
+
+
+class ExportJobSerializer(serializers.ModelSerializer):
+    user = serializers.StringRelatedField()
+    status = serializers.ChoiceField(choices=list(exports.STATUS_LABELS.items()), read_only=True)
+    status_label = serializers.SerializerMethodField()
+    full_ids = serializers.SerializerMethodField()
+    duration = serializers.FloatField(read_only=True, allow_null=True)
+    download = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ExportJob
+        fields = (
+            "id",
+            "title",
+            "ledger",
+            "user",
+            "status",
+            "status_label",
+            "progress",
+            "stage",
+            "message",
+            "rows",
+            "full_ids",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "duration",
+            "download",
+        )
+        read_only_fields = fields
+
+    def get_status_label(self, job) -> str:
+        return str(exports.status_label(job))
+
+    def get_full_ids(self, job) -> bool:
+        return bool((job.params or {}).get("full_ids"))
+
+    def get_download(self, job) -> str | None:
+        if job.status != JobStatus.DONE or not job.file:
+            return None
+        return reverse("api:export-download", args=[job.pk], request=self.context["request"])
+
+
+class ExportJobViewSet(
+    ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Export jobs started from a list page (``?export=xlsx`` on a large view): ``GET`` one for
+    its status and progress, then ``GET …/download/`` for the xlsx. Only the user who started
+    an export (or a superuser) sees it."""
+
+    queryset = ExportJob.objects.select_related("user")
+    serializer_class = ExportJobSerializer
+
+    def get_queryset(self):
+        return exports.only_own(super().get_queryset(), self.request.user)
+
+    def get_object(self):
+        job = super().get_object()
+        exports.reap_stale([job])
+        job.refresh_from_db()
+        return job
+
+    @action(detail=True, methods=["get"])
+    def download(self, request, pk=None):
+        job = self.get_object()
+        if job.status != JobStatus.DONE or not job.file:
+            raise Http404
+        return exports.file_response(request, job)

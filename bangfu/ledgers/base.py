@@ -10,8 +10,10 @@ A ledger subclasses :class:`Ledger`: ``columns`` (the template and the reader), 
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from bangfu.regions.models import Level, Region
@@ -49,11 +51,14 @@ class Plan:
 
 
 def choice_map(choices):
-    """Both the codes and the labels of ``choices``, normalized, → code."""
+    """The codes and the labels (in every language of the platform) of ``choices``,
+    normalized, → code: a Chinese ledger imports the same for a user with an English UI."""
     mapping = {}
-    for value, label in choices.choices:
-        mapping[cleaning.compact(value).lower()] = value
-        mapping[cleaning.compact(label).lower()] = value
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            for value, label in choices.choices:
+                mapping[cleaning.compact(value).lower()] = value
+                mapping[cleaning.compact(label).lower()] = value
     return mapping
 
 
@@ -117,6 +122,11 @@ class Ledger:
         return matches[0]
 
     def choice(self, key, raw, is_required):
+        """The code of the choice ``raw`` (a code or a label) of column ``key``."""
+        try:
+            return self.choice_maps[key][raw]  # the same cell text again: already known
+        except (KeyError, TypeError):
+            pass
         value = cleaning.compact(raw).lower()
         if not value:
             if is_required:
@@ -128,6 +138,7 @@ class Ledger:
                 _("“%(value)s” is not allowed; use one of: %(labels)s.")
                 % {"value": cleaning.text(raw), "labels": labels}
             )
+        self.choice_maps[key][raw] = self.choice_maps[key][value]
         return self.choice_maps[key][value]
 
     def cleaner(self, raw):

@@ -15,6 +15,7 @@ DATE_PATTERNS = (
     re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
 )
+SPACES = re.compile(r"\s+")
 MONTH_PATTERNS = (
     re.compile(r"^(\d{4})[-/.](\d{1,2})$"),
     re.compile(r"^(\d{4})年(\d{1,2})月?$"),
@@ -24,14 +25,21 @@ MONTH_PATTERNS = (
 
 def text(value):
     """Full-width letters and digits to half-width, no stray spaces or line breaks."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, datetime.datetime | datetime.date):
-        return value.isoformat()[:10]
-    normalized = unicodedata.normalize("NFKC", str(value))
-    return re.sub(r"\s+", " ", normalized).strip()
+    if type(value) is not str:  # most cells are text: the checks below are for the others
+        if value is None:
+            return ""
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if isinstance(value, datetime.datetime | datetime.date):
+            return value.isoformat()[:10]
+        value = str(value)
+    if not value.isascii() and not unicodedata.is_normalized(
+        "NFKC", value
+    ):  # a C-speed check: most cells are clean
+        value = unicodedata.normalize("NFKC", value)
+    if value.isprintable() and "  " not in value:
+        return value.strip()
+    return SPACES.sub(" ", value).strip()
 
 
 def compact(value):
@@ -99,9 +107,14 @@ def money(value):
 
 
 def is_blank(cells):
-    return all(text(cell) == "" for cell in cells)
+    return all(cell is None or cell == "" or text(cell) == "" for cell in cells)
 
 
 def is_total_row(cells):
     """A trailing 合计/小计 row: a total word in one of the first cells."""
-    return any(text(cell).replace(" ", "").lower() in TOTAL_WORDS for cell in cells[:3])
+    return any(
+        isinstance(cell, str)
+        and ("计" in cell or "total" in cell.lower())
+        and compact(cell).lower() in TOTAL_WORDS
+        for cell in cells[:3]
+    )

@@ -1,7 +1,8 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from .models import ImportJob, JobStatus
+from .exports import STATUS_LABELS
+from .models import ExportJob, ImportJob, JobStatus
 from .registry import choices
 
 
@@ -13,3 +14,12 @@ class ImportJobFilter(django_filters.FilterSet):
     class Meta:
         model = ImportJob
         fields = ("ledger", "status", "file_name")
+
+
+class ExportJobFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=list(STATUS_LABELS.items()))
+    title = django_filters.CharFilter(lookup_expr="icontains")
+
+    class Meta:
+        model = ExportJob
+        fields = ("status", "title")

@@ -7,6 +7,7 @@ importing the same file twice changes nothing the second time.
 
 from collections import defaultdict
 
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,7 +25,7 @@ from bangfu.labor.models import (
     RiskStatus,
     WorkStatus,
 )
-from bangfu.labor.services import pinyin_keys, prepare_identity
+from bangfu.labor.services import identity_fields, pinyin_keys
 from bangfu.stats.services import mark_dirty
 
 from . import cleaning
@@ -40,6 +41,7 @@ CHOICES = {
     "work_status": WorkStatus,
 }
 HOUSEHOLD_FIELDS = ("category", "monitor_type", "risk_status")
+CHUNK = 20_000  # rows compared with the registry per query (SQLite allows 32,766 parameters)
 IDENTITY_FIELDS = ("id_cipher", "id_index", "id_masked", "gender", "birth_date")
 LABORER_FIELDS = (
     "name",
@@ -81,19 +83,29 @@ class LaborerLedger(Ledger):
 
     def plan(self, table):
         plan = Plan()
-        cleaned, seen = [], defaultdict(list)
+        cleaned, first_row, duplicates = [], {}, defaultdict(list)
         for number, data in self.clean_rows(table, plan):
-            data["id_index"] = pii.blind_index(data["id_number"])
-            seen[data["id_index"]].append(number)
+            index = data["id_index"] = pii.blind_index(data["id_number"])
+            if index in first_row:
+                duplicates[index].append(number)
+            else:
+                first_row[index] = number
             cleaned.append((number, data))
-        duplicates = {index: rows for index, rows in seen.items() if len(rows) > 1}
-        existing = self.existing(list(seen))
+        for index, rows in duplicates.items():
+            rows.insert(0, first_row[index])
+        for start in range(0, len(cleaned), CHUNK):  # registry lookups a chunk at a time
+            self.classify(plan, cleaned[start : start + CHUNK], duplicates)
+        return plan
+
+    def classify(self, plan, chunk, duplicates):
+        """Compare cleaned rows with the registry: create, update, unchanged or rejected."""
+        existing = self.existing([data["id_index"] for _number, data in chunk])
         visible = set(
             Laborer.objects.restrict(self.user)
             .filter(id_index__in=list(existing))
             .values_list("id_index", flat=True)
         )
-        for number, data in cleaned:
+        for number, data in chunk:
             index = data["id_index"]
             message = None
             if index in duplicates:
@@ -119,8 +131,7 @@ class LaborerLedger(Ledger):
                 action = "update"
             else:
                 action = "unchanged"
-            plan.rows.append((number, action, data))
-        return plan
+            plan.rows.append((number, action, None if action == "unchanged" else data))
 
     def existing(self, indexes):
         """{blind index: current values} of the registered laborers among ``indexes``."""
@@ -132,23 +143,21 @@ class LaborerLedger(Ledger):
             *LABORER_FIELDS,
             *(f"household__{name}" for name in HOUSEHOLD_FIELDS),
         )
-        found = {}
-        for start in range(0, len(indexes), 20_000):
-            chunk = indexes[start : start + 20_000]
-            for values in Laborer.objects.filter(id_index__in=chunk).values(*fields):
-                found[values["id_index"]] = values
-        return found
+        return {
+            values["id_index"]: values
+            for values in Laborer.objects.filter(id_index__in=indexes).values(*fields)
+        }
 
     def write(self, rows):
         """Households first (new ones with allocated ids), then one set-based upsert of the
         laborers keyed by the blind index."""
         households = self.households(rows)
-        now = timezone.now()
+        now = connection.ops.adapt_datetimefield_value(timezone.now())  # once, not per row
 
-        def laborer_rows():
-            for _number, _action, data in rows:
+        def laborer_rows():  # in index order: the unique index is appended to, not scattered
+            for _number, _action, data in sorted(rows, key=lambda row: row[2]["id_index"]):
                 household_id, region_id = households[(data["village"].code, data["head_name"])]
-                identity = prepare_identity(data["id_number"])  # kept as is on update
+                identity = identity_fields(data["id_number"], data["id_index"])  # kept on update
                 yield (
                     household_id,
                     region_id,

@@ -11,4 +11,7 @@ urlpatterns = [
     path("imports/<int:pk>/confirm/", views.import_confirm, name="import-confirm"),
     path("imports/<int:pk>/cancel/", views.import_cancel, name="import-cancel"),
     path("imports/<int:pk>/errors.xlsx", views.import_errors, name="import-errors"),
+    path("exports/", views.ExportJobListView.as_view(), name="export-list"),
+    path("exports/<int:pk>/", views.export_detail, name="export-detail"),
+    path("exports/<int:pk>/download", views.export_download, name="export-download"),
 ]

@@ -11,12 +11,12 @@ from bangfu.audit.models import AccessAction
 from bangfu.audit.services import log_access
 from bangfu.core.views import ObjectListView
 
-from . import selectors, services
-from .filters import ImportJobFilter
+from . import exports, selectors, services
+from .filters import ExportJobFilter, ImportJobFilter
 from .forms import ConfirmForm, UploadForm
-from .models import ImportJob
+from .models import ExportJob, ImportJob, JobStatus
 from .registry import LEDGERS
-from .tables import ImportJobTable
+from .tables import ExportJobTable, ImportJobTable
 from .templates import write_template
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -142,3 +142,42 @@ def import_errors(request, pk):
         as_attachment=True,
         filename=job.error_workbook.name.rsplit("/", 1)[-1],
     )
+
+
+# --- export jobs (large list exports written in the background) -------------------------------
+
+
+class ExportJobListView(ObjectListView):
+    """The user's export jobs (superusers: all)."""
+
+    model = ExportJob
+    table_class = ExportJobTable
+    filterset_class = ExportJobFilter
+
+    def get_queryset(self):
+        return exports.own_jobs(self.request.user)
+
+
+def _export_job(request, pk):
+    job = get_object_or_404(exports.own_jobs(request.user), pk=pk)
+    exports.reap_stale([job])
+    job.refresh_from_db()
+    return job
+
+
+def export_detail(request, pk):
+    """The job's page: progress while the file is written, then the download (or why it
+    failed). htmx polls ask for the status block only."""
+    job = _export_job(request, pk)
+    context = {"job": job, "status_label": exports.status_label(job), "title": job.title}
+    if request.htmx:
+        return render(request, "ledgers/_export_status.html", context)
+    return render(request, "ledgers/export_detail.html", context)
+
+
+def export_download(request, pk):
+    """The written file: only for the user who started the export (or a superuser)."""
+    job = _export_job(request, pk)
+    if job.status != JobStatus.DONE or not job.file:
+        raise Http404
+    return exports.file_response(request, job)
