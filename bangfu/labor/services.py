@@ -68,10 +68,15 @@ def pinyin_keys(name):
 
 def prepare_identity(raw_id_number):
     """Validated ID → stored fields: ciphertext, blind index, masked copy, gender, birth date."""
-    number = validate_id_number(raw_id_number)
+    return identity_fields(validate_id_number(raw_id_number))
+
+
+def identity_fields(number, index=None):
+    """The stored fields of an already validated ID number (``index``: its blind index, if
+    already computed)."""
     return {
         "id_cipher": pii.encrypt(number),
-        "id_index": pii.blind_index(number),
+        "id_index": index or pii.blind_index(number),
         "id_masked": mask_id_number(number),
         "gender": id_gender(number),
         "birth_date": id_birth_date(number),
