@@ -5,6 +5,7 @@ here; anything that is not a usable spreadsheet raises ``LedgerFileError`` with 
 
 import csv
 import io
+import itertools
 import zipfile
 from dataclasses import dataclass, field
 
@@ -15,6 +16,7 @@ from python_calamine import CalamineWorkbook
 from . import cleaning
 
 HEADER_SEARCH_ROWS = 20
+SHARED_VALUES = 2000  # distinct values of a column kept as one copy each
 
 
 class LedgerFileError(Exception):
@@ -55,12 +57,13 @@ def limits():
 
 
 def _sheet_rows(data, filename):
-    """All rows of the first sheet (cached formula values), as lists of cell values."""
+    """The rows of the first sheet (cached formula values) from A1 on, as lists of cell
+    values, one at a time (a million-row sheet is never held as Python objects at once)."""
     name = filename.lower()
     if name.endswith(".csv"):
         for encoding in ("utf-8-sig", "gb18030"):
             try:
-                return list(csv.reader(io.StringIO(data.decode(encoding))))
+                return csv.reader(io.StringIO(data.decode(encoding)))
             except UnicodeDecodeError:
                 continue
         raise LedgerFileError(
@@ -75,9 +78,10 @@ def _sheet_rows(data, filename):
             _("This file is not a spreadsheet. Upload an .xlsx, .xls or .csv file.")
         )
     try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheet = workbook.get_sheet_by_index(0)
-        return sheet.to_python(skip_empty_area=False)
+        sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
+        rows = sheet.iter_rows()  # from row 1, but from the first used column: pad back to A
+        padding = [""] * sheet.start[1] if sheet.start else []
+        return (padding + row for row in rows) if padding else rows
     except Exception as exc:  # calamine reports encryption, corruption and format errors alike
         message = str(exc).lower()
         if (
@@ -150,6 +154,18 @@ def find_header(rows, columns):
     )
 
 
+def _cells(row, positions, shared):
+    width = len(row)
+    for number, position in enumerate(positions):
+        cell = row[position] if position < width else None
+        known = shared[number]
+        if known is not None and type(cell) is str:
+            cell = known.setdefault(cell, cell)
+            if len(known) > SHARED_VALUES:
+                shared[number] = None
+        yield cell
+
+
 def read(data, filename, columns):
     """Read ``data`` (bytes) into a :class:`Table` for the ledger ``columns``."""
     if not data:
@@ -159,8 +175,9 @@ def read(data, filename, columns):
             _("The file is larger than %(mb)s MB. Split it into several files.")
             % {"mb": limits()["max_bytes"] // (1024 * 1024)}
         )
-    rows = _sheet_rows(data, filename)
-    header, found, unknown = find_header(rows, columns)
+    rows = iter(_sheet_rows(data, filename))
+    head = list(itertools.islice(rows, HEADER_SEARCH_ROWS))
+    header, found, unknown = find_header(head, columns)
     missing = [c.header for c in columns if c.required and c.key not in found]
     if missing:
         raise LedgerFileError(
@@ -168,9 +185,11 @@ def read(data, filename, columns):
         )
     table = Table(header_row=header + 1, columns=found, unknown=unknown)
     max_rows, positions, make_row = limits()["max_rows"], list(found.values()), row_type(found)
-    for index in range(header + 1, len(rows)):
-        row, rows[index] = rows[index], None  # the sheet's rows are freed as they are taken
-        cells = make_row(row[position] if position < len(row) else None for position in positions)
+    # Coded columns repeat a few values a million times: keep one copy of each (until a
+    # column shows it is not such a column).
+    shared = [{} for _position in positions]
+    for index, row in enumerate(itertools.chain(head[header + 1 :], rows), start=header + 1):
+        cells = make_row(_cells(row, positions, shared))
         if cleaning.is_blank(cells) or cleaning.is_total_row(row):
             continue
         table.rows.append((index + 1, cells))
