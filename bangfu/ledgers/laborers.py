@@ -52,6 +52,14 @@ LABORER_FIELDS = (
     "work_status",
     "work_intention",
 )
+EXISTING_FIELDS = (
+    "id_index",
+    "household__region_id",
+    "household__head_name",
+    "region__name",
+    *LABORER_FIELDS,
+    *(f"household__{name}" for name in HOUSEHOLD_FIELDS),
+)
 
 
 class LaborerLedger(Ledger):
@@ -99,12 +107,11 @@ class LaborerLedger(Ledger):
 
     def classify(self, plan, chunk, duplicates):
         """Compare cleaned rows with the registry: create, update, unchanged or rejected."""
-        existing = self.existing([data["id_index"] for _number, data in chunk])
-        visible = set(
-            Laborer.objects.restrict(self.user)
-            .filter(id_index__in=list(existing))
-            .values_list("id_index", flat=True)
-        )
+        indexes = [data["id_index"] for _number, data in chunk]
+        existing = self.existing(Laborer.objects.restrict(self.user), indexes)
+        visible = set(existing)
+        hidden = [index for index in indexes if index not in visible]
+        existing.update(self.existing(Laborer.objects.all(), hidden) if hidden else {})
         for number, data in chunk:
             index = data["id_index"]
             message = None
@@ -133,19 +140,12 @@ class LaborerLedger(Ledger):
                 action = "unchanged"
             plan.rows.append((number, action, None if action == "unchanged" else data))
 
-    def existing(self, indexes):
-        """{blind index: current values} of the registered laborers among ``indexes``."""
-        fields = (
-            "id_index",
-            "household__region_id",
-            "household__head_name",
-            "region__name",
-            *LABORER_FIELDS,
-            *(f"household__{name}" for name in HOUSEHOLD_FIELDS),
-        )
+    @staticmethod
+    def existing(queryset, indexes):
+        """{blind index: current values} of the laborers of ``queryset`` among ``indexes``."""
         return {
-            values["id_index"]: values
-            for values in Laborer.objects.filter(id_index__in=indexes).values(*fields)
+            values[0]: dict(zip(EXISTING_FIELDS, values, strict=True))
+            for values in queryset.filter(id_index__in=indexes).values_list(*EXISTING_FIELDS)
         }
 
     def write(self, rows):

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from bangfu.accounts.models import User
 from bangfu.audit.models import AccessAction
 from bangfu.audit.services import record_access
-from bangfu.core.exports import write_xlsx
+from bangfu.core.exports import table_values, write_xlsx
 from bangfu.labor.selectors import laborer_list
 from bangfu.labor.tables import LaborerFullTable, LaborerTable
 
@@ -34,7 +34,7 @@ class Command(BaseCommand):
         if region:
             queryset = queryset.filter(region__code__startswith=region.rstrip("0") or region)
         table = (LaborerFullTable if full_id else LaborerTable)(queryset)
-        rows = table.as_values()
+        rows = table_values(table)
         count = write_xlsx(str(output), _("Laborers"), next(rows), rows)
         kind = "full IDs" if full_id else "masked"
         record_access(
