@@ -9,7 +9,7 @@ import functools
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
-from pypinyin import Style, lazy_pinyin
+from pypinyin import lazy_pinyin
 
 from bangfu.core import pii
 from bangfu.core.dates import month_start
@@ -62,8 +62,7 @@ def _require(user, model, action, obj=None):
 def pinyin_keys(name):
     """Full pinyin and initials of a name, for searches like ``zhangsan`` or ``zs``."""
     syllables = lazy_pinyin(name, errors="ignore")
-    initials = lazy_pinyin(name, style=Style.FIRST_LETTER, errors="ignore")
-    return "".join(syllables).lower(), "".join(initials).lower()
+    return "".join(syllables).lower(), "".join(s[:1] for s in syllables).lower()
 
 
 def prepare_identity(raw_id_number):

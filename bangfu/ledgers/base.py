@@ -84,6 +84,8 @@ class Ledger:
         self.user = user
         self.headers = {column.key: column.header for column in self.columns}
         self.choice_maps = {key: choice_map(choices) for key, choices in self.choices.items()}
+        self._coded = [(c.key, c.required) for c in self.columns if c.key in self.choices]
+        self._villages = {}  # cell text → village, for the villages already resolved
         self._regions = None
         self.progress = lambda fraction: None  # the job runner reports checking progress here
 
@@ -101,9 +103,14 @@ class Ledger:
 
     def village(self, raw):
         """The village (or community) named or coded ``raw``, inside the importer's scope."""
+        try:
+            return self._villages[raw]
+        except (KeyError, TypeError):
+            pass
         by_code, by_name = self._region_maps()
         value = cleaning.compact(raw)
         if value in by_code:
+            self._villages[raw] = by_code[value]
             return by_code[value]
         if value.isdigit() and len(value) == 12:
             raise ValueError(_("Village %(code)s is not in your data scope.") % {"code": value})
@@ -119,6 +126,7 @@ class Ledger:
                 _("No village “%(name)s” in your data scope; check the name or give the code.")
                 % {"name": value}
             )
+        self._villages[raw] = matches[0]
         return matches[0]
 
     def choice(self, key, raw, is_required):
@@ -156,13 +164,13 @@ class Ledger:
 
         return data, errors, take
 
-    def take_choices(self, take):
-        for column in self.columns:
-            if column.key in self.choices:
-                take(
-                    column.key,
-                    lambda v, c=column: self.choice(c.key, v, c.required),
-                )
+    def take_choices(self, raw, data, errors):
+        """Clean every coded column of ``raw`` into ``data`` (messages into ``errors``)."""
+        for key, is_required in self._coded:
+            try:
+                data[key] = self.choice(key, raw.get(key), is_required)
+            except ValueError as exc:
+                errors[key] = str(exc)
 
     def clean_rows(self, table, plan):
         """[(row number, data)] of the rows whose columns are valid; the others rejected."""

@@ -75,10 +75,10 @@ class LaborerLedger(Ledger):
         take("head_name", lambda v: required(cleaning.text(v)))
         take("name", lambda v: required(cleaning.text(v)))
         take("id_number", validate_id_number)
-        take("phone", cleaning.compact)
-        take("skills", cleaning.text)
-        take("work_intention", cleaning.text)
-        self.take_choices(take)
+        data["phone"] = cleaning.compact(raw.get("phone"))
+        data["skills"] = cleaning.text(raw.get("skills"))
+        data["work_intention"] = cleaning.text(raw.get("work_intention"))
+        self.take_choices(raw, data, errors)
         if data.get("category") == Category.MONITORED and not (
             data.get("monitor_type") and data.get("risk_status")
         ):

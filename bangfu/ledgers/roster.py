@@ -259,7 +259,7 @@ class RosterLedger(Ledger):
         )
         take("month", cleaning.month)
         take("amount", lambda v: _field(WageRecord, "amount", cleaning.money(v), optional=True))
-        self.take_choices(take)
+        self.take_choices(raw, data, errors)
         _check_dates(data, errors)
         return data, errors
 

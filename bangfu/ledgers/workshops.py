@@ -401,7 +401,7 @@ class WorkshopLedger(SynonymLedger):
         take("address", cleaning.text)
         take("floor_area", _area)
         take("opened_on", cleaning.date)
-        self.take_choices(take)
+        self.take_choices(raw, data, errors)
         checks = (
             (Enterprise, {**ENTERPRISE_FIELDS, "uscc": "uscc"}),
             (Workshop, {"name": "name", "address": "address", "floor_area": "floor_area"}),
