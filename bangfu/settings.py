@@ -241,7 +241,13 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
-MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))  # uploads, error workbooks
+
+# --- ledgers: import limits and export sizes (environment variables of the same names) -----
+BANGFU_LEDGER_MAX_BYTES = int(os.environ.get("BANGFU_LEDGER_MAX_BYTES", 200 * 1024 * 1024))
+BANGFU_LEDGER_MAX_ROWS = int(os.environ.get("BANGFU_LEDGER_MAX_ROWS", 2_000_000))
+BANGFU_EXPORT_SYNC_ROWS = int(os.environ.get("BANGFU_EXPORT_SYNC_ROWS", 5_000))
+BANGFU_EXPORT_MAX_ROWS = int(os.environ.get("BANGFU_EXPORT_MAX_ROWS", 2_000_000))
 
 # --- background tasks (Django Tasks API, database backend) ----------------------------------
 TASKS = {
