@@ -58,11 +58,14 @@ def allocate_ids(model, count):
     return list(range(start, start + count))
 
 
-def upsert(model, fields, rows, *, key, update):
+def upsert(model, fields, rows, *, key, update, only_if_same=None):
     """Insert ``rows`` (tuples for ``fields``); where a row's unique ``key`` column already
-    exists, set only the ``update`` fields instead. PostgreSQL: COPY into a temporary staging
-    table, then one ``INSERT … SELECT … ON CONFLICT DO UPDATE``; SQLite: the same statement
-    batched with ``executemany``. Call inside ``transaction.atomic``; returns the row count."""
+    exists, set only the ``update`` fields instead — and, with ``only_if_same``, only if that
+    column of the existing row equals the new one (else the existing row stays as it is).
+    Callers pass each key once (PostgreSQL refuses a key twice in one statement).
+    PostgreSQL: COPY into a temporary staging table, then one ``INSERT … SELECT … ON CONFLICT
+    DO UPDATE``; SQLite: the same statement batched with ``executemany``. Call inside
+    ``transaction.atomic``; returns the row count."""
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     columns = [quote(model._meta.get_field(name).column) for name in fields]
@@ -74,22 +77,27 @@ def upsert(model, fields, rows, *, key, update):
         for name in update
     )
     tail = f"ON CONFLICT ({conflict}) DO UPDATE SET {assignments}"
+    if only_if_same:
+        column = quote(model._meta.get_field(only_if_same).column)
+        tail += f" WHERE {table}.{column} = EXCLUDED.{column}"
     if connection.vendor != "postgresql":
         placeholders = ", ".join(["%s"] * len(columns))
         return _executemany(f"INSERT INTO {table} ({quoted}) VALUES ({placeholders}) {tail}", rows)  # noqa: S608
     count = 0
     with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS bangfu_stage")
+        cursor.execute("DROP TABLE IF EXISTS pg_temp.bangfu_stage")
         cursor.execute(
             f"CREATE TEMPORARY TABLE bangfu_stage ON COMMIT DROP AS "  # noqa: S608
             f"SELECT {quoted} FROM {table} WITH NO DATA"
         )
-        with cursor.cursor.copy(f"COPY bangfu_stage ({quoted}) FROM STDIN") as copy:
+        with cursor.cursor.copy(f"COPY pg_temp.bangfu_stage ({quoted}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
                 count += 1
-        cursor.execute(f"INSERT INTO {table} ({quoted}) SELECT {quoted} FROM bangfu_stage {tail}")  # noqa: S608
-        cursor.execute("DROP TABLE bangfu_stage")
+        cursor.execute(
+            f"INSERT INTO {table} ({quoted}) SELECT {quoted} FROM pg_temp.bangfu_stage {tail}"  # noqa: S608
+        )
+        cursor.execute("DROP TABLE pg_temp.bangfu_stage")
     return count
 
 

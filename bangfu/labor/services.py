@@ -1,13 +1,17 @@
 """Writes for households, laborers, employment and wages; every rule lives here.
 
-The spreadsheet importer (issue #5) reuses ``prepare_identity`` and the same field checks.
+The spreadsheet importers (issue #5) reuse ``prepare_identity``, the same field checks and the
+employment rules (``check_can_hire`` … ``check_wage_month``: pure functions raising a field-less
+``ValidationError``; each caller puts the message on its own field or column).
 """
 
+import contextlib
 import datetime
 import functools
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils.translation import gettext as _
 from pypinyin import lazy_pinyin
 
@@ -255,6 +259,130 @@ def _mark_laborers_dirty(employments):
 # --- employment and wages ---------------------------------------------------------------------
 
 
+@contextlib.contextmanager
+def _on_field(field):
+    """Re-raise a field-less rule error on ``field`` (the form shows it next to that field)."""
+    try:
+        yield
+    except ValidationError as exc:
+        raise ValidationError({field: exc}) from exc
+
+
+def check_can_hire(workshop_name, status):
+    """Only a workshop applying, recognized or under watch (``HIRING_STATUSES``) may hire."""
+    if status not in HIRING_STATUSES:
+        raise ValidationError(
+            _(
+                "%(workshop)s is %(status)s and cannot hire; new employment can be "
+                "recorded only while a workshop is applying, recognized or under "
+                "watch."
+            ),
+            code="cannot_hire",
+            params={"workshop": workshop_name, "status": Status(status).label},
+        )
+
+
+def check_start_date(start_date, *, today=None):
+    """A start date at most ``HIRE_AHEAD_DAYS`` ahead (pre-recruitment)."""
+    latest = (today or datetime.date.today()) + datetime.timedelta(days=HIRE_AHEAD_DAYS)
+    if start_date > latest:
+        raise ValidationError(
+            _(
+                "The start date is more than %(days)s days ahead; record the "
+                "employment nearer to the start."
+            ),
+            code="start_too_far_ahead",
+            params={"days": HIRE_AHEAD_DAYS, "start": start_date, "latest": latest},
+        )
+
+
+def position_open_on(posted_on, closed_on, day):
+    """Whether a position posted on ``posted_on`` (closed on ``closed_on``, if any) is open on
+    ``day``."""
+    return posted_on <= day and (closed_on is None or closed_on >= day)
+
+
+def check_position_open(title, posted_on, closed_on, start_date):
+    """A new employment starts while its position is open."""
+    if not position_open_on(posted_on, closed_on, start_date):
+        raise ValidationError(
+            _(
+                "The position “%(title)s” is not open on the start date %(start)s; correct "
+                "the start date or the position's posting dates."
+            ),
+            code="position_not_open",
+            params={
+                "title": title,
+                "start": start_date,
+                "posted_on": posted_on,
+                "closed_on": closed_on,
+            },
+        )
+
+
+def check_leaving_date(start_date, end_date, *, today=None):
+    """A leaving date neither before the start date nor in the future."""
+    params = {"start": start_date, "end": end_date}
+    if end_date < start_date:
+        raise ValidationError(
+            _("The leaving date %(end)s is before the start date %(start)s; correct one of them."),
+            code="end_before_start",
+            params=params,
+        )
+    if end_date > (today or datetime.date.today()):
+        raise ValidationError(
+            _("The leaving date %(end)s is in the future; record a leaving once it happened."),
+            code="end_in_future",
+            params=params,
+        )
+
+
+def check_no_wage_after(end_date, last_wage_month):
+    """No wage recorded for a month after the leaving month (``last_wage_month``: the latest
+    month paid, or None)."""
+    if last_wage_month is not None and last_wage_month > month_start(end_date):
+        raise ValidationError(
+            _(
+                "Wages are recorded up to %(month)s, after this leaving date; correct the "
+                "leaving date or those wages first."
+            ),
+            code="wage_after_end",
+            params={"month": f"{last_wage_month:%Y-%m}", "end": end_date},
+        )
+
+
+def check_wage_month(month, start_date, end_date, *, today=None):
+    """A wage month not in the future and within the employment (from the month of
+    ``start_date`` to that of ``end_date``, if any; ``start_date`` None: the period is unknown,
+    only the future is checked)."""
+    month = month_start(month)
+    params = {"month": f"{month:%Y-%m}", "start": start_date, "end": end_date}
+    if month > (today or datetime.date.today()):
+        raise ValidationError(
+            _("%(month)s is a future month; record a wage once it has been paid."),
+            code="wage_month_in_future",
+            params=params,
+        )
+    if start_date is not None and month < month_start(start_date):
+        raise ValidationError(
+            _(
+                "The wage month %(month)s is before the start date %(start)s; correct the month or "
+                "the start date."
+            ),
+            code="wage_month_before_start",
+            params=params,
+        )
+    if end_date is not None and month > month_start(end_date):
+        raise ValidationError(
+            _(
+                "The wage month %(month)s is after the leaving date %(end)s; correct the "
+                "month or the leaving date."
+            ),
+            code="wage_month_after_end",
+            params=params,
+        )
+
+
 @transaction.atomic
 def hire(user, *, laborer, position, start_date, contract_type, monthly_wage):
     """Employ a laborer in a position; one open employment per laborer (database constraint)."""
@@ -262,22 +390,11 @@ def hire(user, *, laborer, position, start_date, contract_type, monthly_wage):
     workshop = position.workshop
     if not Workshop.objects.restrict(user).filter(pk=workshop.pk).exists():
         raise ValidationError({"position": _("The workshop is outside your data scope.")})
-    if workshop.status not in HIRING_STATUSES:
-        raise ValidationError(
-            {
-                "position": _("The workshop is %(status)s and cannot hire.")
-                % {"status": Status(workshop.status).label}
-            }
-        )
-    if start_date > datetime.date.today() + datetime.timedelta(days=HIRE_AHEAD_DAYS):
-        raise ValidationError(
-            {
-                "start_date": _("The start date is more than %(days)s days ahead.")
-                % {"days": HIRE_AHEAD_DAYS}
-            }
-        )
-    if position.posted_on > start_date or (position.closed_on and position.closed_on < start_date):
-        raise ValidationError({"start_date": _("The position is not open on the start date.")})
+    with _on_field("position"):
+        check_can_hire(workshop.name, workshop.status)
+    with _on_field("start_date"):
+        check_start_date(start_date)
+        check_position_open(position.title, position.posted_on, position.closed_on, start_date)
     employment = Employment(
         laborer=laborer,
         workshop=workshop,
@@ -327,14 +444,9 @@ def leave(user, employment, *, end_date, reason="", work_status=WorkStatus.RETUR
     _require(user, Employment, "change", employment)
     if employment.end_date is not None:
         raise ValidationError(_("This employment has already ended."))
-    if end_date < employment.start_date:
-        raise ValidationError({"end_date": _("The leaving date cannot be before the start date.")})
-    if end_date > datetime.date.today():
-        raise ValidationError({"end_date": _("The leaving date cannot be in the future.")})
-    if employment.wages.filter(month__gt=month_start(end_date)).exists():
-        raise ValidationError(
-            {"end_date": _("Wages are recorded after this date; correct them first.")}
-        )
+    with _on_field("end_date"):
+        check_leaving_date(employment.start_date, end_date)
+        check_no_wage_after(end_date, employment.wages.aggregate(last=Max("month"))["last"])
     employment.end_date, employment.leave_reason = end_date, reason
     employment.save()
     Laborer.objects.filter(pk=employment.laborer_id).update(work_status=work_status)
@@ -360,12 +472,8 @@ def record_wage(user, employment, *, month, amount):
     """Record (or correct) the wage paid for one month of an employment."""
     _require(user, Employment, "change", employment)
     month = month_start(month)
-    if month < month_start(employment.start_date) or (
-        employment.end_date and month > month_start(employment.end_date)
-    ):
-        raise ValidationError({"month": _("The month is outside the employment period.")})
-    if month > datetime.date.today():
-        raise ValidationError({"month": _("Wages cannot be recorded for a future month.")})
+    with _on_field("month"):
+        check_wage_month(month, employment.start_date, employment.end_date)
     if amount < 0:
         raise ValidationError({"amount": _("The amount cannot be negative.")})
     record, _created = WageRecord.objects.update_or_create(

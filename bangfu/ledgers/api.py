@@ -84,8 +84,7 @@ class ImportJobViewSet(
 
     def get_object(self):
         job = super().get_object()
-        services.reap_stale([job])
-        job.refresh_from_db()
+        job.reap_if_stale()
         return job
 
     def perform_create(self, serializer):
@@ -112,7 +111,7 @@ class ImportJobViewSet(
     @action(detail=True, methods=["get"])
     def errors(self, request, pk=None):
         job = self.get_object()
-        if not job.error_workbook:
+        if not job.error_workbook or not services.may_download_errors(request.user, job):
             raise Http404
         log_access(request, AccessAction.EXPORT_PERSONAL, job, region=request.user.region)
         return FileResponse(job.error_workbook.open("rb"), as_attachment=True)
@@ -175,7 +174,7 @@ class ExportJobViewSet(
 
     def get_object(self):
         job = super().get_object()
-        exports.reap_stale([job])
+        job.reap_if_stale()
         job.refresh_from_db()
         return job
 

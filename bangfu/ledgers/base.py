@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -62,6 +63,19 @@ def choice_map(choices):
     return mapping
 
 
+def check_lengths(model, fields, data, errors):
+    """Add the model's own max-length message for every over-long value of ``fields``
+    (``{field name: column key}``) — the check ``full_clean`` makes, at the cost of a len()."""
+    for name, key in fields.items():
+        value = data.get(key)
+        limit = model._meta.get_field(name).max_length
+        if isinstance(value, str) and len(value) > limit and key not in errors:
+            try:
+                MaxLengthValidator(limit)(value)
+            except ValidationError as exc:
+                errors[key] = " ".join(exc.messages)
+
+
 def required(value):
     if value in ("", None):
         raise ValueError(_("This column is required."))
@@ -84,6 +98,7 @@ class Ledger:
         self.user = user
         self.headers = {column.key: column.header for column in self.columns}
         self.choice_maps = {key: choice_map(choices) for key, choices in self.choices.items()}
+        self._masked = {c.key for c in self.columns if c.masked}
         self._coded = [(c.key, c.required) for c in self.columns if c.key in self.choices]
         self._villages = {}  # cell text → village, for the villages already resolved
         self._regions = None
@@ -180,10 +195,17 @@ class Ledger:
                 self.progress(position / len(table.rows))
             data, errors = self.clean_row(raw)
             for key, message in errors.items():
-                plan.reject(number, self.headers[key], cleaning.text(raw.get(key)), message)
+                plan.reject(number, self.headers[key], self.shown(key, raw.get(key)), message)
             if not errors:
                 cleaned.append((number, data))
         return cleaned
+
+    def shown(self, key, raw):
+        """The cell as listed with its error: ID numbers masked (page, API and job record)."""
+        value = cleaning.text(raw)
+        if key in self._masked and len(value) > 8:
+            return value[:4] + "*" * (len(value) - 8) + value[-4:]
+        return "***" if key in self._masked and value else value
 
     # --- the interface ----------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ DATE_PATTERNS = (
     re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
 )
+ESCAPED = ("=", "+", "-", "@")  # the starts core.exports.safe_cell prefixes with '
 SPACES = re.compile(r"\s+")
 MONTH_PATTERNS = (
     re.compile(r"^(\d{4})[-/.](\d{1,2})$"),
@@ -37,6 +38,8 @@ def text(value):
         "NFKC", value
     ):  # a C-speed check: most cells are clean
         value = unicodedata.normalize("NFKC", value)
+    if value[:1] == "'" and value[1:2] in ESCAPED:
+        value = value[1:]  # a cell our exports escaped (formula injection) comes back as it was
     if value.isprintable() and "  " not in value:
         return value.strip()
     return SPACES.sub(" ", value).strip()

@@ -65,6 +65,7 @@ LABORERS = (
         True,
         _("18 characters, formatted as text (a number cell loses the last digits)."),
         text_format=True,
+        masked=True,
     ),
     Column(
         "phone",

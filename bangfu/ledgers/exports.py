@@ -12,7 +12,6 @@ sees the job and downloads the file.
 """
 
 import os
-import socket
 import tempfile
 
 from django.conf import settings
@@ -33,7 +32,6 @@ from bangfu.core.exports import export_filename, table_values, write_xlsx
 
 from . import selectors
 from .models import ExportJob, JobStatus
-from .services import _alive
 
 PROGRESS_STEPS = 50  # progress is written at most this many times while rows are written
 # the statuses an export job goes through ("running" reads "Exporting", not "Importing")
@@ -137,10 +135,8 @@ def build_view(job):
 def run(job):
     """Write the job's xlsx. Never raises for invalid filters or a lost permission: the job
     records what happened."""
-    job.status = JobStatus.RUNNING
-    job.started_at, job.finished_at = timezone.now(), None
-    job.worker = f"{socket.gethostname()}:{os.getpid()}"
-    job.save(update_fields=["status", "started_at", "finished_at", "worker"])
+    if not job.claim(JobStatus.RUNNING, expected=(JobStatus.QUEUED,)):
+        return job
     try:
         language = (job.params or {}).get("language") or settings.LANGUAGE_CODE
         with translation.override(language):
@@ -195,21 +191,3 @@ def file_response(request, job):
     return FileResponse(
         job.file.open("rb"), as_attachment=True, filename=os.path.basename(job.file.name)
     )
-
-
-def reap_stale(jobs):
-    """Mark failed the running export jobs whose worker process on this machine is gone."""
-    host = socket.gethostname()
-    reaped = []
-    for job in jobs:
-        worker_host, _sep, pid = job.worker.rpartition(":")
-        if job.status != JobStatus.RUNNING or worker_host != host:
-            continue
-        if pid.isdigit() and not _alive(int(pid)):
-            ExportJob.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(
-                status=JobStatus.FAILED,
-                finished_at=timezone.now(),
-                message=_("The background worker stopped during this export. Export again."),
-            )
-            reaped.append(job.pk)
-    return reaped

@@ -8,6 +8,7 @@ importing the same file twice changes nothing the second time.
 from collections import defaultdict
 
 from django.db import connection
+from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -29,7 +30,7 @@ from bangfu.labor.services import identity_fields, pinyin_keys
 from bangfu.stats.services import mark_dirty
 
 from . import cleaning
-from .base import Ledger, Plan, required
+from .base import Ledger, Plan, check_lengths, required
 from .columns import LABORERS
 
 CHOICES = {
@@ -41,6 +42,8 @@ CHOICES = {
     "work_status": WorkStatus,
 }
 HOUSEHOLD_FIELDS = ("category", "monitor_type", "risk_status")
+OPTIONAL_FIELDS = ("phone", "education", "skills", "work_intention")
+LENGTH_CHECKED = {f: f for f in ("name", "phone", "skills", "work_intention")}
 CHUNK = 20_000  # rows compared with the registry per query (SQLite allows 32,766 parameters)
 IDENTITY_FIELDS = ("id_cipher", "id_index", "id_masked", "gender", "birth_date")
 LABORER_FIELDS = (
@@ -79,6 +82,8 @@ class LaborerLedger(Ledger):
         data["skills"] = cleaning.text(raw.get("skills"))
         data["work_intention"] = cleaning.text(raw.get("work_intention"))
         self.take_choices(raw, data, errors)
+        check_lengths(Laborer, LENGTH_CHECKED, data, errors)
+        check_lengths(Household, {"head_name": "head_name"}, data, errors)
         if data.get("category") == Category.MONITORED and not (
             data.get("monitor_type") and data.get("risk_status")
         ):
@@ -101,6 +106,8 @@ class LaborerLedger(Ledger):
             cleaned.append((number, data))
         for index, rows in duplicates.items():
             rows.insert(0, first_row[index])
+        # optional columns the file does not have keep the registered values
+        self.absent = [key for key in OPTIONAL_FIELDS if key not in table.columns]
         for start in range(0, len(cleaned), CHUNK):  # registry lookups a chunk at a time
             self.classify(plan, cleaned[start : start + CHUNK], duplicates)
         return plan
@@ -132,6 +139,8 @@ class LaborerLedger(Ledger):
                 plan.reject(number, self.headers["id_number"], _masked(data["id_number"]), message)
                 continue
             current = existing.get(index)
+            for key in self.absent if current else ():
+                data[key] = current[key]
             if current is None:
                 action = "create"
             elif _differs(current, data):
@@ -151,7 +160,7 @@ class LaborerLedger(Ledger):
     def write(self, rows):
         """Households first (new ones with allocated ids), then one set-based upsert of the
         laborers keyed by the blind index."""
-        households = self.households(rows)
+        households, changed_households = self.households(rows)
         now = connection.ops.adapt_datetimefield_value(timezone.now())  # once, not per row
 
         def laborer_rows():  # in index order: the unique index is appended to, not scattered
@@ -168,7 +177,6 @@ class LaborerLedger(Ledger):
                     now,
                 )
 
-        updates = any(action == "update" for _n, action, _d in rows)
         bulk.upsert(
             Laborer,
             (
@@ -184,21 +192,30 @@ class LaborerLedger(Ledger):
             laborer_rows(),
             key="id_index",
             update=(*LABORER_FIELDS, "name_pinyin", "name_initials"),
+            only_if_same="household_id",  # never move someone registered meanwhile elsewhere
         )
-        if updates:
-            indexes = [d["id_index"] for _n, action, d in rows if action == "update"]
-            first = (
-                Employment.objects.filter(laborer__id_index__in=indexes[:50_000])
-                .order_by("start_date")
-                .values_list("start_date", flat=True)
-                .first()
+        updated = [d["id_index"] for _n, action, d in rows if action == "update"]
+        self.mark_employed_dirty(updated, changed_households)
+
+    @staticmethod
+    def mark_employed_dirty(indexes, household_ids):
+        """Figures count employed people by household category: recompute from the earliest
+        employment of the updated laborers and of everyone in a recategorized household."""
+        starts = [
+            Employment.objects.filter(**{lookup: chunk}).aggregate(first=Min("start_date"))["first"]
+            for values, lookup in (
+                (indexes, "laborer__id_index__in"),
+                (household_ids, "laborer__household_id__in"),
             )
-            if first:
-                mark_dirty(first)  # categories of employed people may have changed
+            for chunk in (values[i : i + CHUNK] for i in range(0, len(values), CHUNK))
+        ]
+        if starts := [start for start in starts if start]:
+            mark_dirty(min(starts))
 
     def households(self, rows):
-        """(village code, head name) → (household id, village code) for every row; new
-        households inserted, changed categories updated."""
+        """({(village code, head name): (household id, village code)} for every row, ids of
+        the households whose category changed); new households inserted (their size: the
+        number of their rows), changed categories updated."""
         villages = {d["village"].code for _n, _a, d in rows}
         current = {
             (h["region_id"], h["head_name"]): h
@@ -231,7 +248,7 @@ class LaborerLedger(Ledger):
         Household.objects.bulk_update(changed, list(HOUSEHOLD_FIELDS), batch_size=2000)
         result = {key: (current[key]["pk"], key[0]) for key in wanted if key in current}
         result.update({key: (pk, key[0]) for pk, key in zip(ids, new, strict=True)})
-        return result
+        return result, [household.pk for household in changed]
 
 
 def _masked(number):

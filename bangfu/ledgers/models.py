@@ -1,3 +1,6 @@
+import os
+import socket
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -67,6 +70,59 @@ class Job(ScopedModel):
     def is_active(self):
         return self.status in (JobStatus.QUEUED, JobStatus.CHECKING, JobStatus.RUNNING)
 
+    def claim(self, status, *, expected):
+        """Move a job from one of the ``expected`` statuses to ``status`` and record this
+        process as its worker; False if another run took it (or it was cancelled) first."""
+        from django.utils import timezone
+
+        claimed = (
+            type(self)
+            .objects.filter(pk=self.pk, status__in=expected)
+            .update(
+                status=status, started_at=timezone.now(), finished_at=None, worker=this_worker()
+            )
+        )
+        self.refresh_from_db()
+        return bool(claimed)
+
+    def reap_if_stale(self):
+        """A job running in a process of this machine that no longer exists (killed or
+        crashed, its transaction rolled back) is marked failed; True if it was."""
+        from django.utils import timezone
+
+        host, _sep, pid = self.worker.rpartition(":")
+        if (
+            self.status not in (JobStatus.CHECKING, JobStatus.RUNNING)
+            or host != socket.gethostname()
+            or not pid.isdigit()
+            or _alive(int(pid))
+        ):
+            return False
+        reaped = (
+            type(self)
+            .objects.filter(pk=self.pk, status=self.status)
+            .update(
+                status=JobStatus.FAILED, finished_at=timezone.now(), message=str(self.stale_message)
+            )
+        )
+        self.refresh_from_db()
+        return bool(reaped)
+
+
+def this_worker():
+    """``host:pid`` of the process running a job."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, owned by another user
+        return True
+    return True
+
 
 class ImportJob(Job):
     """One uploaded ledger: checked (preview), then imported on confirmation."""
@@ -86,6 +142,10 @@ class ImportJob(Job):
     error_count = models.PositiveIntegerField(_("errors"), default=0)
     error_workbook = models.FileField(_("error workbook"), upload_to="imports/errors/", blank=True)
 
+    stale_message = _(
+        "The background worker stopped during this job; nothing was written. Upload the file again."
+    )
+
     class Meta(Job.Meta):
         verbose_name = _("import job")
         verbose_name_plural = _("import jobs")
@@ -104,6 +164,8 @@ class ExportJob(Job):
     params = models.JSONField(_("filters"), default=dict, blank=True)
     rows = models.PositiveIntegerField(_("rows"), default=0)
     file = models.FileField(_("file"), upload_to="exports/%Y/%m/", blank=True)
+
+    stale_message = _("The background worker stopped during this export. Export again.")
 
     class Meta(Job.Meta):
         verbose_name = _("export job")

@@ -32,6 +32,7 @@ class Column:
     note: str = ""
     choices: tuple = ()  # (code, label) pairs for drop-down lists
     text_format: bool = False  # ID numbers, phones: formatted as text in the template
+    masked: bool = False  # ID numbers: shown masked in row errors (the error workbook has them)
 
     def names(self):
         return {cleaning.compact(name).lower() for name in (self.header, *self.aliases)}
@@ -175,7 +176,16 @@ def read(data, filename, columns):
             _("The file is larger than %(mb)s MB. Split it into several files.")
             % {"mb": limits()["max_bytes"] // (1024 * 1024)}
         )
-    rows = iter(_sheet_rows(data, filename))
+    try:
+        return _read_rows(iter(_sheet_rows(data, filename)), columns)
+    except csv.Error as exc:  # CSV rows are parsed lazily, while the table is built
+        raise LedgerFileError(
+            _("The CSV file cannot be read (%(error)s). Save it again from Excel or WPS.")
+            % {"error": exc}
+        ) from exc
+
+
+def _read_rows(rows, columns):
     head = list(itertools.islice(rows, HEADER_SEARCH_ROWS))
     header, found, unknown = find_header(head, columns)
     missing = [c.header for c in columns if c.required and c.key not in found]

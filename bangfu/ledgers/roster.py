@@ -9,26 +9,35 @@ the 花名册); the workshop is found by name within the importer's scope (``Wor
 code to tell workshops of the same name apart.
 
 The rules are those of ``labor.services.hire``, ``leave`` and ``record_wage`` (and the model's
-field validators and constraints). Their constants come from there; the checks themselves are
-written inline in those services, one record at a time, so they are repeated here over a whole
-file (each helper says which service rule it mirrors). Writes are bulk; importing the same file
-twice changes nothing the second time.
+field validators and constraints): each rule is checked by the same function of
+``labor.services`` (``check_can_hire`` … ``check_wage_month``), its message put on the row's
+column. Only what concerns a whole file stays here: rows of one employment agreeing, no
+overlapping employment in the file and the registry together, never reopening an ended
+employment. Writes are bulk; importing the same file twice changes nothing the second time.
 """
 
 import datetime
 from collections import defaultdict
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bangfu.core import pii
-from bangfu.core.dates import month_start
 from bangfu.core.identity import mask_id_number, validate_id_number, validate_uscc
 from bangfu.labor.models import ContractType, Employment, Laborer, WageRecord, WorkStatus
-from bangfu.labor.services import HIRE_AHEAD_DAYS, HIRING_STATUSES
+from bangfu.labor.services import (
+    check_can_hire,
+    check_leaving_date,
+    check_no_wage_after,
+    check_position_open,
+    check_start_date,
+    check_wage_month,
+    position_open_on,
+)
 from bangfu.stats.services import mark_dirty
-from bangfu.workshops.models import Position, Status, Workshop
+from bangfu.workshops.models import Position, Workshop
 
 from . import cleaning
 from .base import Ledger, Plan, required
@@ -69,6 +78,7 @@ ROSTER = (
         True,
         gettext_lazy("18 characters, formatted as text. The person must already be in the 花名册."),
         text_format=True,
+        masked=True,
     ),
     Column(
         "position",
@@ -359,33 +369,13 @@ class RosterLedger(Ledger):
     def check_groups(self, groups, state, plan):
         """The rules of ``hire`` (new employment), ``leave`` (leaving date) and the position."""
         rejected = {}
-        latest = datetime.date.today() + datetime.timedelta(days=HIRE_AHEAD_DAYS)
         for key, rows in groups.items():
             data, current = rows[0][1], state.employments.get(key)
             workshop = data["workshop"]
             try:
-                if current is None and workshop["status"] not in HIRING_STATUSES:
-                    raise RowProblem(
-                        "workshop",
-                        _(
-                            "%(workshop)s is %(status)s and cannot hire; new employment can be "
-                            "recorded only while a workshop is applying, recognized or under "
-                            "watch."
-                        )
-                        % {
-                            "workshop": workshop["name"],
-                            "status": Status(workshop["status"]).label,
-                        },
-                    )
-                if current is None and data["start_date"] > latest:
-                    raise RowProblem(
-                        "start_date",
-                        _(
-                            "The start date is more than %(days)s days ahead; record the "
-                            "employment nearer to the start."
-                        )
-                        % {"days": HIRE_AHEAD_DAYS},
-                    )
+                if current is None:
+                    _enforce("workshop", check_can_hire, workshop["name"], workshop["status"])
+                    _enforce("start_date", check_start_date, data["start_date"])
                 state.position_ids[key] = self.position(data, current, state.positions)
                 if current is not None:
                     _check_leaving(data, current, state)
@@ -415,20 +405,21 @@ class RosterLedger(Ledger):
                 return current["position_id"]
         elif current:
             return current["position_id"]
-        open_ = [
-            p
-            for p in candidates
-            if p["posted_on"] <= start and (p["closed_on"] is None or p["closed_on"] >= start)
-        ]
+        open_ = [p for p in candidates if position_open_on(p["posted_on"], p["closed_on"], start)]
         if len(open_) == 1:
             return open_[0]["id"]
-        values = {"workshop": workshop["name"], "title": data["position"], "start": start}
-        if not open_ and title:
-            message = _(
-                "The position “%(title)s” is not open on the start date %(start)s; correct the "
-                "start date or the position's posting dates."
+        if not open_ and title:  # the rule of ``hire``, broken by every position of this title
+            closed = candidates[0]
+            _enforce(
+                "position",
+                check_position_open,
+                data["position"],
+                closed["posted_on"],
+                closed["closed_on"],
+                start,
             )
-        elif not open_:
+        values = {"workshop": workshop["name"], "title": data["position"], "start": start}
+        if not open_:
             message = _(
                 "%(workshop)s has no position open on the start date %(start)s; add the "
                 "position first or correct the start date."
@@ -677,22 +668,32 @@ def _field(model, name, value, optional=False):
     return model._meta.get_field(name).clean(value, None)
 
 
+def _violation(check, *args):
+    """The message if ``args`` break the service rule ``check``, else None."""
+    try:
+        check(*args)
+    except ValidationError as exc:
+        return " ".join(exc.messages)
+    return None
+
+
+def _enforce(column, check, *args):
+    """The service rule ``check`` as a :class:`RowProblem` on ``column``."""
+    message = _violation(check, *args)
+    if message:
+        raise RowProblem(column, message)
+
+
 def _check_dates(data, errors):
-    """Dates within one row: the rules of ``leave`` (leaving date not before the start, not in
-    the future) and ``record_wage`` (month within the employment, not in the future)."""
-    today = datetime.date.today()
+    """Dates within one row: the rules of ``leave`` (``check_leaving_date``) and ``record_wage``
+    (``check_wage_month``)."""
     start, end, month = data.get("start_date"), data.get("end_date"), data.get("month")
     dates_ok = "start_date" not in errors and "end_date" not in errors
-    if dates_ok and end is not None and end < start:
-        errors["end_date"] = _(
-            "The leaving date %(end)s is before the start date %(start)s; correct one of them."
-        ) % {"end": end, "start": start}
-        dates_ok = False
-    elif dates_ok and end is not None and end > today:
-        errors["end_date"] = _(
-            "The leaving date %(end)s is in the future; record a leaving once it happened."
-        ) % {"end": end}
-        dates_ok = False
+    if dates_ok and end is not None:
+        message = _violation(check_leaving_date, start, end)
+        if message:
+            errors["end_date"] = message
+            dates_ok = False
     if data.get("leave_reason") and end is None and "end_date" not in errors:
         errors["leave_reason"] = _(
             "A reason for leaving needs the leaving date (离职日期); fill it in or clear the "
@@ -710,24 +711,17 @@ def _check_dates(data, errors):
         errors["month"] = _(
             "The month of the wage paid is missing; fill in 工资月份 (e.g. 2024-05)."
         )
-    elif month is not None and month > today:
-        errors["month"] = _("%(month)s is a future month; record a wage once it has been paid.") % {
-            "month": f"{month:%Y-%m}"
-        }
-    elif month is not None and dates_ok and month < month_start(start):
-        errors["month"] = _(
-            "The wage month %(month)s is before the start date %(start)s; correct the month or "
-            "the start date."
-        ) % {"month": f"{month:%Y-%m}", "start": start}
-    elif month is not None and dates_ok and end is not None and month > month_start(end):
-        errors["month"] = _(
-            "The wage month %(month)s is after the leaving date %(end)s; correct the month or "
-            "the leaving date."
-        ) % {"month": f"{month:%Y-%m}", "end": end}
+    elif month is not None:
+        # with an invalid start or leaving date only the future is checked
+        period = (start, end) if dates_ok else (None, None)
+        message = _violation(check_wage_month, month, *period)
+        if message:
+            errors["month"] = message
 
 
 def _check_leaving(data, current, state):
-    """A registered employment: not reopened, and no wage after a new leaving date (``leave``)."""
+    """A registered employment: not reopened, and no wage after a new leaving date (the rule of
+    ``leave``, ``check_no_wage_after``)."""
     end = data["end_date"]
     if current["end_date"] is not None and end is None:
         raise RowProblem(
@@ -738,16 +732,8 @@ def _check_leaving(data, current, state):
             )
             % {"end": current["end_date"]},
         )
-    last = state.last_wage.get(current["id"])
-    if end is not None and end != current["end_date"] and last and last > month_start(end):
-        raise RowProblem(
-            "end_date",
-            _(
-                "Wages are recorded up to %(month)s, after this leaving date; correct the "
-                "leaving date or those wages first."
-            )
-            % {"month": f"{last:%Y-%m}"},
-        )
+    if end is not None and end != current["end_date"]:
+        _enforce("end_date", check_no_wage_after, end, state.last_wage.get(current["id"]))
 
 
 def _current_employments(employments):

@@ -9,7 +9,6 @@ killed worker leaves a job that :func:`reap_stale` marks failed and a database u
 
 import hashlib
 import os
-import socket
 import tempfile
 
 from auditlog.models import LogEntry
@@ -22,10 +21,11 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from .base import write_error_workbook
-from .models import ImportJob, ImportMode, JobStatus
+from .models import ExportJob, ImportJob, ImportMode, JobStatus
 from .reader import LedgerFileError, limits, read
 from .registry import LEDGERS
 
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv", ".ods")
 PREVIEW_ERRORS = 1000  # row errors kept on the job for the page; all are in the error workbook
 
 
@@ -41,6 +41,10 @@ def create_import(user, ledger, upload, *, enqueue=True):
     if not user.has_perm("ledgers.add_importjob"):
         raise PermissionDenied(_("You may not import ledgers."))
     ledger_for(user, ledger)
+    if os.path.splitext(upload.name)[1].lower() not in SPREADSHEET_SUFFIXES:
+        raise ValidationError(
+            _("This file is not a spreadsheet. Upload an .xlsx, .xls or .csv file.")
+        )
     if upload.size > limits()["max_bytes"]:
         raise ValidationError(
             _("The file is larger than %(mb)s MB. Split it into several files.")
@@ -63,6 +67,12 @@ def create_import(user, ledger, upload, *, enqueue=True):
     if enqueue:
         transaction.on_commit(lambda: check_job.enqueue(job.pk))
     return job
+
+
+def may_download_errors(user, job):
+    """The error workbook repeats the rejected rows in clear: only for the person who
+    uploaded them (or a superuser)."""
+    return job.user_id == user.pk or user.is_superuser
 
 
 def confirm_import(user, job, mode):
@@ -89,6 +99,7 @@ def cancel_import(user, job):
     ):
         raise ValidationError(_("Only a checked file that is not imported yet can be cancelled."))
     job.refresh_from_db()
+    _discard_upload(job)
     return job
 
 
@@ -108,11 +119,12 @@ def _progress(job, percent, stage):
 
 def run(job, *, write):
     """Check the job's file, and with ``write`` import it. Never raises for a bad file or bad
-    rows: the job records what happened."""
-    job.status = JobStatus.RUNNING if write else JobStatus.CHECKING
-    job.started_at, job.finished_at = timezone.now(), None
-    job.worker = f"{socket.gethostname()}:{os.getpid()}"
-    job.save(update_fields=["status", "started_at", "finished_at", "worker"])
+    rows: the job records what happened. A job that is not queued (taken by another run,
+    cancelled, reaped) is left alone."""
+    if not job.claim(
+        JobStatus.RUNNING if write else JobStatus.CHECKING, expected=(JobStatus.QUEUED,)
+    ):
+        return job
     share = (0, 50) if write else (0, 95)  # reading + checking, then writing
     try:
         ledger = ledger_for(job.user, job.ledger)
@@ -135,23 +147,24 @@ def run(job, *, write):
         else:
             _progress(job, 55, _("Writing to the database"))
             with transaction.atomic():
-                result = ledger.apply(plan, mode=job.mode)
-                job.written = result["written"]
+                job.written = ledger.apply(plan, mode=job.mode)["written"]
                 job.status = JobStatus.DONE
-                job.finished_at = timezone.now()
-                job.progress, job.stage = 100, ""
-                job.save()
+                _finish(job)
                 _log_event(job)
+            _discard_upload(job)
             return job
     except (LedgerFileError, ValidationError, PermissionDenied) as exc:
-        job.status = JobStatus.FAILED
+        job.status, job.written = JobStatus.FAILED, False
         job.message = " ".join(getattr(exc, "messages", [str(exc)]))
-    except Exception as exc:
-        job.status = JobStatus.FAILED
+    except Exception:
+        job.status, job.written = JobStatus.FAILED, False
         job.message = _("The import stopped with an internal error; nothing was written.")
         _finish(job)
-        raise exc
+        _discard_upload(job)
+        raise
     _finish(job)
+    if job.status == JobStatus.FAILED:
+        _discard_upload(job)
     return job
 
 
@@ -161,6 +174,14 @@ def _finish(job):
     job.save()
 
 
+def _discard_upload(job):
+    """A finished job keeps its name, SHA-256, counts and error workbook, not the uploaded
+    file (personal data in clear): it is never needed again."""
+    if job.file:
+        job.file.delete(save=False)
+        type(job).objects.filter(pk=job.pk).update(file="")
+
+
 def _record_plan(job, ledger, table, plan):
     counts = plan.counts
     job.rows = len(table.rows)
@@ -168,7 +189,9 @@ def _record_plan(job, ledger, table, plan):
     job.unchanged, job.rejected = counts["unchanged"], counts["rejected"]
     job.error_count = len(plan.errors)
     job.errors = plan.error_dicts()[:PREVIEW_ERRORS]
-    if plan.errors and not job.error_workbook:
+    if job.error_workbook:  # the errors of this run, not of an earlier check
+        job.error_workbook.delete(save=False)
+    if plan.errors:
         with tempfile.NamedTemporaryFile(suffix=".xlsx") as handle:
             write_error_workbook(handle.name, ledger, table, plan)
             stem = os.path.splitext(job.file_name)[0]
@@ -199,41 +222,15 @@ def _log_event(job):
     )
 
 
-def reap_stale(jobs=None):
-    """Mark failed the active jobs whose worker process on this machine is gone (killed or
-    crashed: their transaction was rolled back, so nothing was written)."""
-    host = socket.gethostname()
-    jobs = (
-        jobs
-        if jobs is not None
-        else ImportJob.objects.filter(status__in=(JobStatus.CHECKING, JobStatus.RUNNING))
-    )
-    reaped = []
-    for job in jobs:
-        worker_host, _sep, pid = job.worker.rpartition(":")
-        if job.status not in (JobStatus.CHECKING, JobStatus.RUNNING) or worker_host != host:
-            continue
-        if pid.isdigit() and not _alive(int(pid)):
-            ImportJob.objects.filter(pk=job.pk, status=job.status).update(
-                status=JobStatus.FAILED,
-                finished_at=timezone.now(),
-                message=_(
-                    "The background worker stopped during this job; nothing was written. "
-                    "Upload the file again."
-                ),
-            )
-            reaped.append(job.pk)
-    return reaped
-
-
-def _alive(pid):
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+def reap_stale():
+    """Mark failed every active import or export job whose worker on this machine is gone
+    (run it after a crash or restart; pages and the API do it for the job they show)."""
+    active = (JobStatus.CHECKING, JobStatus.RUNNING)
+    jobs = [
+        *ImportJob.objects.filter(status__in=active),
+        *ExportJob.objects.filter(status__in=active),
+    ]
+    return [job for job in jobs if job.reap_if_stale()]
 
 
 def import_file(user, ledger, path, *, mode=ImportMode.ALL, dry_run=False):
@@ -241,4 +238,5 @@ def import_file(user, ledger, path, *, mode=ImportMode.ALL, dry_run=False):
     with open(path, "rb") as handle:
         job = create_import(user, ledger, File(handle, os.path.basename(path)), enqueue=False)
     job.mode = mode
+    job.save(update_fields=["mode"])
     return run(job, write=not dry_run)

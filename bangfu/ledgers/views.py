@@ -1,7 +1,7 @@
 """Ledger pages: templates, upload → preview → confirm → progress → result, error workbooks."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -73,8 +73,7 @@ def upload(request):
 
 def _job(request, pk):
     job = get_object_or_404(selectors.import_jobs(request.user), pk=pk)
-    services.reap_stale([job])
-    job.refresh_from_db()
+    job.reap_if_stale()
     return job
 
 
@@ -86,6 +85,7 @@ def import_detail(request, pk):
         "job": job,
         "ledger": LEDGERS.get(job.ledger),
         "confirm_form": ConfirmForm(),
+        "can_download_errors": services.may_download_errors(request.user, job),
         "can_confirm": job.status == "checked"
         and (job.user_id == request.user.pk or request.user.is_superuser),
         "title": job.file_name,
@@ -127,8 +127,8 @@ def import_errors(request, pk):
     job = _job(request, pk)
     if not job.error_workbook:
         raise Http404
-    if job.user_id != request.user.pk and not request.user.has_perm("ledgers.add_importjob"):
-        raise PermissionDenied
+    if not services.may_download_errors(request.user, job):
+        raise Http404
     log_access(
         request,
         AccessAction.EXPORT_PERSONAL,
@@ -160,7 +160,7 @@ class ExportJobListView(ObjectListView):
 
 def _export_job(request, pk):
     job = get_object_or_404(exports.own_jobs(request.user), pk=pk)
-    exports.reap_stale([job])
+    job.reap_if_stale()
     job.refresh_from_db()
     return job
 

@@ -3,9 +3,12 @@ positions ledger (岗位台账).
 
 Same validation as the forms and services: the credit code through ``core.identity``, the
 model choices, the field lengths and digits of the models (``clean_fields``), the positions'
-check constraints of the model (with messages saying how to fix the row), the data scope of
-``restrict``. New workshops start as applications, like ``workshops.services.apply``, with
-their first status-history row; the ledger never recognizes, watches or removes a workshop.
+rules of ``workshops.services`` (``position_rule_errors``, with messages saying how to fix the
+row), the data scope of ``restrict``. New workshops start as applications built by
+``services.new_application``, as ``services.apply`` does, with their first status-history row;
+a workshop moved to another village takes its records along through ``services.move_records``,
+as ``services.update_workshop`` does. The ledger never recognizes, watches or removes a
+workshop.
 
 Optional columns left out of the file keep the registered values of existing records (a
 ledger without a wage column does not erase the wages); a column present but empty clears
@@ -17,12 +20,10 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bangfu.core.identity import validate_uscc
-from bangfu.labor.models import Employment, WageRecord
 from bangfu.stats.kpis import BREAKDOWNS
 from bangfu.stats.services import mark_dirty
 from bangfu.workshops.models import (
@@ -31,10 +32,15 @@ from bangfu.workshops.models import (
     Industry,
     Position,
     SiteType,
-    Status,
     StatusChange,
     Workshop,
     WorkshopType,
+)
+from bangfu.workshops.services import (
+    mark_workshops_dirty,
+    move_records,
+    new_application,
+    position_rule_errors,
 )
 
 from . import cleaning
@@ -296,40 +302,6 @@ def _field_errors(instance, values, keys):
     return {}
 
 
-def _constraint_message(name):
-    """The column and message of a violated check constraint of :class:`Position`."""
-    return {
-        "position_headcount_positive": (
-            "headcount",
-            _("The number of people to recruit must be at least 1."),
-        ),
-        "position_closed_after_posted": (
-            "closed_on",
-            _("The closing date is before the posting date; correct it or leave it empty."),
-        ),
-        "position_wage_range": (
-            "wage_max",
-            _("The maximum monthly wage is below the minimum; correct one of them."),
-        ),
-    }.get(name)
-
-
-def _constraint_errors(instance):
-    """[(column key, message)] of the model's check constraints ``instance`` violates (the
-    rules the database enforces, checked here so the row is reported instead)."""
-    errors = []
-    for constraint in instance._meta.constraints:
-        try:
-            constraint.validate(type(instance), instance)
-        except ValidationError as exc:
-            key, message = _constraint_message(constraint.name) or (
-                "title",
-                " ".join(exc.messages),
-            )
-            errors.append((key, message))
-    return errors
-
-
 class WorkshopNotFound(ValueError):
     """A workshop name (or name and credit code) that finds no single workshop."""
 
@@ -577,10 +549,11 @@ class WorkshopLedger(SynonymLedger):
             workshop = existing.get(data["key"])
             if workshop is None:
                 creates.append(
-                    Workshop(
+                    new_application(
+                        self.user,
+                        on=today,
+                        reason=_("Application recorded by a ledger import"),
                         enterprise=enterprises[data["uscc"]],
-                        status=Status.APPLYING,
-                        status_since=today,
                         **values,
                     )
                 )
@@ -594,44 +567,13 @@ class WorkshopLedger(SynonymLedger):
             for field, value in values.items():
                 setattr(workshop, field, value)
             updates.append(workshop)
-        Workshop.objects.bulk_create(creates)
-        StatusChange.objects.bulk_create(
-            StatusChange(
-                workshop=workshop,
-                to_status=Status.APPLYING,
-                on=today,
-                actor=self.user,
-                reason=_("Application recorded by a ledger import"),
-            )
-            for workshop in creates
-        )
+        Workshop.objects.bulk_create(workshop for workshop, _history in creates)
+        StatusChange.objects.bulk_create(history for _workshop, history in creates)
         Workshop.objects.bulk_update(updates, list(WORKSHOP_FIELDS))
         if moved:
-            _move_records(moved)
+            move_records(moved)
         if recounted:  # applications are not counted; recognized workshops' figures change
-            first = (
-                StatusChange.objects.filter(workshop_id__in=recounted)
-                .order_by("on")
-                .values_list("on", flat=True)
-                .first()
-            )
-            mark_dirty(first or today)
-
-
-def _move_records(workshop_ids):
-    """Positions, employment and wages follow their workshop to its new region (as
-    ``services.update_workshop`` does)."""
-    Position.objects.filter(workshop_id__in=workshop_ids).update(
-        region_id=Subquery(Workshop.objects.filter(pk=OuterRef("workshop_id")).values("region_id"))
-    )
-    Employment.objects.filter(workshop_id__in=workshop_ids).update(
-        region_id=Subquery(Workshop.objects.filter(pk=OuterRef("workshop_id")).values("region_id"))
-    )
-    WageRecord.objects.filter(employment__workshop_id__in=workshop_ids).update(
-        region_id=Subquery(
-            Employment.objects.filter(pk=OuterRef("employment_id")).values("region_id")
-        )
-    )
+            mark_workshops_dirty(recounted)
 
 
 def _differs(current, values, get=dict.get):
@@ -765,7 +707,11 @@ class PositionLedger(SynonymLedger):
                     if key not in table.columns:
                         data[key] = current[key]
             data["values"] = {f: data[f] for f in POSITION_FIELDS}
-            problems += _constraint_errors(Position(posted_on=data["posted_on"], **data["values"]))
+            position = Position(posted_on=data["posted_on"], **data["values"])
+            problems += [
+                (key if key in self.headers else "title", message)
+                for key, message in position_rule_errors(position)
+            ]
             if problems:
                 for key, message in problems:
                     plan.reject(number, self.headers[key], cleaning.text(data.get(key)), message)

@@ -3,9 +3,9 @@
 import datetime
 from dataclasses import asdict, dataclass
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import OuterRef, Q, Subquery, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -219,18 +219,27 @@ def apply(user, *, operators=(), **fields):
     if not Enterprise.objects.restrict(user).filter(pk=fields["enterprise"].pk).exists():
         raise ValidationError({"enterprise": _("The enterprise is outside your data scope.")})
     on = fields.pop("applied_on", None) or datetime.date.today()
-    workshop = Workshop(status=Status.APPLYING, status_since=on, **fields)
+    workshop, history = new_application(user, on=on, **fields)
     workshop.full_clean()
     workshop.save()
     _set_operators(user, workshop, operators)
-    StatusChange.objects.create(
+    history.save()
+    return workshop
+
+
+def new_application(user, *, on, reason=None, **fields):
+    """An unsaved workshop application (status “application pending” since ``on``) and its
+    unsaved first status-history row, recorded by ``user``: saved one at a time by ``apply``
+    and in bulk by the workshop ledger import (``history`` takes the workshop's key on save)."""
+    workshop = Workshop(status=Status.APPLYING, status_since=on, **fields)
+    history = StatusChange(
         workshop=workshop,
         to_status=Status.APPLYING,
         on=on,
         actor=user,
-        reason=_("Application recorded"),
+        reason=reason or _("Application recorded"),
     )
-    return workshop
+    return workshop, history
 
 
 def _set_operators(user, workshop, chosen):
@@ -254,17 +263,42 @@ def update_workshop(user, workshop, *, operators=None, **fields):
     workshop.save()
     if operators is not None:
         _set_operators(user, workshop, operators)
-    if workshop.region_id != old_region:  # its positions, employment and wages move with it
-        from bangfu.labor.models import Employment, WageRecord
-
-        workshop.positions.update(region_id=workshop.region_id)
-        Employment.objects.filter(workshop=workshop).update(region_id=workshop.region_id)
-        WageRecord.objects.filter(employment__workshop=workshop).update(
-            region_id=workshop.region_id
-        )
-    first = workshop.history.order_by("on").values_list("on", flat=True).first()
-    mark_dirty(first or datetime.date.today())  # region or breakdown fields may have changed
+    if workshop.region_id != old_region:
+        move_records([workshop.pk])
+    mark_workshops_dirty([workshop.pk])  # region or breakdown fields may have changed
     return workshop
+
+
+def move_records(workshop_ids):
+    """The positions, employment and wages of the workshops ``workshop_ids`` follow them to
+    the region each is now saved in: three bulk updates, for one workshop (``update_workshop``)
+    or many (the workshop ledger import)."""
+    from bangfu.labor.models import Employment, WageRecord
+
+    def region_of(model, key):
+        return Subquery(model.objects.filter(pk=OuterRef(key)).values("region_id"))
+
+    Position.objects.filter(workshop_id__in=workshop_ids).update(
+        region_id=region_of(Workshop, "workshop_id")
+    )
+    Employment.objects.filter(workshop_id__in=workshop_ids).update(
+        region_id=region_of(Workshop, "workshop_id")
+    )
+    WageRecord.objects.filter(employment__workshop_id__in=workshop_ids).update(
+        region_id=region_of(Employment, "employment_id")
+    )
+
+
+def mark_workshops_dirty(workshop_ids):
+    """Statistics recomputed from the first status-history date of the workshops (today if
+    they have none) after their region or breakdown fields changed."""
+    first = (
+        StatusChange.objects.filter(workshop_id__in=workshop_ids)
+        .order_by("on")
+        .values_list("on", flat=True)
+        .first()
+    )
+    mark_dirty(first or datetime.date.today())
 
 
 @transaction.atomic
@@ -357,6 +391,53 @@ def resubmit(user, workshop, *, on, reason=""):
 
 # --- positions --------------------------------------------------------------------------------
 
+# The Position rules (the model's check constraints): the field each concerns and a message
+# saying how to fix it, for the forms, the API and the positions ledger import alike.
+POSITION_RULES = {
+    "position_headcount_positive": (
+        "headcount",
+        gettext_lazy("The number of people to recruit must be at least 1."),
+    ),
+    "position_closed_after_posted": (
+        "closed_on",
+        gettext_lazy("The closing date is before the posting date; correct it or leave it empty."),
+    ),
+    "position_wage_range": (
+        "wage_max",
+        gettext_lazy("The maximum monthly wage is below the minimum; correct one of them."),
+    ),
+}
+
+
+def position_rule_errors(position, exclude=()):
+    """[(field, message)] of the Position rules ``position`` breaks, checked before saving so
+    the field (or the ledger row) is reported instead of the database refusing the write;
+    rules on a field in ``exclude`` (one already in error) are skipped."""
+    errors = []
+    for constraint in Position._meta.constraints:
+        try:
+            constraint.validate(Position, position, exclude=exclude)
+        except ValidationError as exc:
+            field, message = POSITION_RULES.get(
+                constraint.name, (NON_FIELD_ERRORS, " ".join(exc.messages))
+            )
+            errors.append((field, str(message)))
+    return errors
+
+
+def check_position(position):
+    """ValidationError, by field, unless ``position`` passes the model's field checks and the
+    Position rules."""
+    errors = {}
+    try:
+        position.full_clean(validate_constraints=False)
+    except ValidationError as exc:
+        errors = exc.message_dict
+    for field, message in position_rule_errors(position, exclude=set(errors)):
+        errors.setdefault(field, []).append(message)
+    if errors:
+        raise ValidationError(errors)
+
 
 @transaction.atomic
 def save_position(user, position=None, **fields):
@@ -370,7 +451,7 @@ def save_position(user, position=None, **fields):
     for name, value in fields.items():
         setattr(position, name, value)
     position.region_id = workshop.region_id
-    position.full_clean()
+    check_position(position)
     position.save()
     mark_dirty(min(previous_posted_on, position.posted_on))
     return position

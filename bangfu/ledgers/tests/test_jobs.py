@@ -221,16 +221,47 @@ def test_a_killed_worker_leaves_the_job_failed_and_the_database_unchanged(tmp_pa
     while time.monotonic() < deadline:
         status = database.execute("SELECT status, progress FROM ledgers_importjob").fetchone()
         if status and status[0] == "running" and status[1] >= 55:
+            time.sleep(0.05)  # the write transaction has begun
             break
         assert worker.poll() is None, "the import ended before it could be killed"
         time.sleep(0.02)
-    time.sleep(0.3)  # inside the write transaction
-    assert worker.poll() is None, "the import ended before it could be killed"
-    worker.send_signal(signal.SIGKILL)
-    worker.wait()
+    worker.send_signal(signal.SIGKILL)  # progress 55: inside the write transaction
+    assert worker.wait() == -signal.SIGKILL, "the import ended before it could be killed"
     assert database.execute("SELECT status FROM ledgers_importjob").fetchone()[0] == "running"
     bangfu("shell", "-c", "from bangfu.ledgers.services import reap_stale; reap_stale()")
     status, message = database.execute("SELECT status, message FROM ledgers_importjob").fetchone()
     assert status == "failed" and message
     assert database.execute("SELECT count(*) FROM labor_laborer").fetchone()[0] == 0
     assert database.execute("SELECT count(*) FROM labor_household").fetchone()[0] == 0
+
+
+def test_only_the_uploader_gets_the_error_workbook_and_other_files_are_refused(
+    login, api, users, django_capture_on_commit_callbacks
+):
+    job, _response = upload(login("cangshuipu"), django_capture_on_commit_callbacks)
+    assert job.error_workbook
+    other = login("district")  # sees the job (scope), not the rows in clear
+    assert other.get(job.get_absolute_url()).status_code == 200
+    assert b"error-workbook" not in other.get(job.get_absolute_url()).content
+    assert other.get(reverse("ledgers:import-errors", args=[job.pk])).status_code == 404
+    assert api("auditor").get(f"/api/v1/imports/{job.pk}/errors/").status_code == 404
+    assert api("cangshuipu").get(f"/api/v1/imports/{job.pk}/errors/").status_code == 200
+    client = login("cangshuipu")
+    client.post(
+        reverse("ledgers:upload"),
+        {"ledger": "laborers", "file": SimpleUploadedFile("花名册.pdf", b"%PDF-1.4")},
+    )
+    assert ImportJob.objects.count() == 1  # refused before any job is recorded
+
+
+def test_a_finished_job_keeps_its_record_not_the_uploaded_file(
+    login, django_capture_on_commit_callbacks
+):
+    client = login("cangshuipu")
+    job, _response = upload(client, django_capture_on_commit_callbacks)
+    stored = job.file.path
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("ledgers:import-confirm", args=[job.pk]), {"mode": "valid"})
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE and not job.file and not os.path.exists(stored)
+    assert job.sha256 and job.file_name and job.error_workbook

@@ -1,6 +1,7 @@
 """Importing the households + laborers ledger: the expected outcome for every messy row,
 all-or-nothing, valid-rows-only, idempotence and scope."""
 
+import datetime
 import io
 import json
 
@@ -238,3 +239,60 @@ def test_cli_export_is_masked_escaped_and_logged(users, tmp_path):
         if v
     ]
     assert number in values
+
+
+def test_columns_missing_from_the_file_keep_the_registered_values(users):
+    importer = LaborerLedger(users["cangshuipu"])
+    importer.apply(importer.plan(ledger([row(phone="13800000077")])))
+    header = [h for h in HEADER[1] if h != "手机号"]  # a ledger without the phone column
+    values = [v for h, v in zip(HEADER[1], row(), strict=True) if h != "手机号"]
+    book = openpyxl.Workbook()
+    for values_row in (HEADER[0], header, values):
+        book.active.append(list(values_row))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    plan = importer.plan(read(buffer.getvalue(), "花名册.xlsx", LABORERS))
+    assert plan.counts == {"created": 0, "updated": 0, "unchanged": 1, "rejected": 0}
+    importer.apply(plan)
+    assert Laborer.objects.get().phone == "13800000077"
+
+
+def test_over_long_values_are_rejected_with_the_model_limit(users):
+    plan = LaborerLedger(users["cangshuipu"]).plan(ledger([row(name="张" * 51)]))
+    assert plan.counts["rejected"] == 1
+    assert plan.errors[0].column == "姓名" and "50" in plan.errors[0].message
+
+
+def test_rejected_id_numbers_are_masked_in_the_row_errors(users):
+    wrong = GOOD[:-1] + ("0" if GOOD[-1] != "0" else "1")
+    plan = LaborerLedger(users["cangshuipu"]).plan(ledger([row(number=wrong)]))
+    assert plan.errors[0].value != wrong and "*" in plan.errors[0].value
+    assert plan.errors[0].value[:4] == wrong[:4]
+
+
+def test_a_category_change_marks_the_figures_of_employed_household_members(users):
+    from bangfu.stats.models import DirtyYear
+
+    importer = LaborerLedger(users["cangshuipu"])
+    importer.apply(importer.plan(ledger([row(), row(name="李四", number=SPOUSE)])))
+    workshop = f.make_workshop(users["district"], f.CSP_VILLAGE)
+    position = f.make_position(users["district"], workshop)
+    from bangfu.labor.models import Employment
+
+    spouse = Laborer.objects.get(name="李四")
+    Employment.objects.create(
+        laborer=spouse,
+        workshop=workshop,
+        position=position,
+        region_id=workshop.region_id,
+        laborer_region_id=spouse.region_id,
+        start_date=datetime.date(2023, 3, 1),
+        contract_type="labor_contract",
+        monthly_wage=2500,
+    )
+    DirtyYear.objects.all().delete()
+    # only the head is in the file, but the household's category changes for both
+    importer.apply(
+        importer.plan(ledger([row(category="监测户", monitor="脱贫不稳定户", risk="风险未消除")]))
+    )
+    assert DirtyYear.objects.filter(year=2023).exists()

@@ -204,3 +204,15 @@ def test_template_has_headers_notes_dropdowns_and_text_columns():
     # the template itself reads back through the reader (header found, no rows → refused)
     with pytest.raises(LedgerFileError):
         read(write_template(LABORERS), "template.xlsx", LABORERS)
+
+
+def test_cells_our_exports_escaped_come_back_as_they_were():
+    assert cleaning.text("'+8613800000001") == "+8613800000001"
+    assert cleaning.text("'=1+1") == "=1+1"
+    assert cleaning.text("'s Hertogenbosch") == "'s Hertogenbosch"
+
+
+def test_a_broken_csv_is_refused_not_crashed(settings):
+    huge = "姓名,身份证号,户主,村\n" + "x" * 200_000 + ",1,2,3\n"
+    with pytest.raises(LedgerFileError):
+        read(huge.encode(), "a.csv", LABORERS)

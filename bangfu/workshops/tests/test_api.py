@@ -209,3 +209,26 @@ def test_hire_leave_and_wages_through_the_api(client):
     assert left.status_code == 200 and left.json()["end_date"] == "2024-08-31"
     assert Employment.objects.get(pk=employment).end_date == datetime.date(2024, 8, 31)
     assert Laborer.objects.get(pk=body["id"]).work_status == "03"
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"headcount": 0}, "headcount"),
+        ({"wage_min": "4000", "wage_max": "3000"}, "wage_max"),
+        ({"closed_on": "2023-12-31"}, "closed_on"),
+    ],
+)
+def test_position_rules_are_reported_at_their_field_readably(client, fields, field):
+    workshop = create_workshop(client, serial=9)
+    data = {
+        "workshop": workshop["id"],
+        "title": "编织工",
+        "headcount": 10,
+        "posted_on": "2024-01-01",
+    }
+    response = client.post("/api/v1/positions/", {**data, **fields}, format="json")
+    assert response.status_code == 400
+    assert list(response.json()) == [field]
+    message = " ".join(response.json()[field])
+    assert "Constraint" not in message and "约束" not in message

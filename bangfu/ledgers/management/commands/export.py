@@ -9,6 +9,7 @@ from bangfu.audit.services import record_access
 from bangfu.core.exports import table_values, write_xlsx
 from bangfu.labor.selectors import laborer_list
 from bangfu.labor.tables import LaborerFullTable, LaborerTable
+from bangfu.regions.models import Region
 
 
 class Command(BaseCommand):
@@ -32,7 +33,10 @@ class Command(BaseCommand):
             raise CommandError(_("You do not have permission for this action."))
         queryset = laborer_list(actor).order_by("region_id", "name_pinyin", "pk")
         if region:
-            queryset = queryset.filter(region__code__startswith=region.rstrip("0") or region)
+            node = Region.objects.filter(code=region).first()
+            if node is None:
+                raise CommandError(f"no region {region}")
+            queryset = queryset.filter(region__code__startswith=node.scope_prefix)
         table = (LaborerFullTable if full_id else LaborerTable)(queryset)
         rows = table_values(table)
         count = write_xlsx(str(output), _("Laborers"), next(rows), rows)
