@@ -134,31 +134,42 @@ def main():
     started = time.perf_counter()
     env = fresh_database()
     bangfu = [sys.executable, "-m", "bangfu.cli"]
-    path = ledger_file(ROWS)
     results = {"engine": ENGINE, "rows": ROWS}
-    importer = [*bangfu, "import", "laborers", str(path), "--user", "district", "--json"]
-    for label in ("first_import", "reimport_unchanged"):
-        seconds, mb, out = measured(env, importer, label)
-        body = json.loads(out)
-        results[label] = {
-            "seconds": seconds,
-            "job_seconds": body["seconds"],
-            "rows_per_second": round(ROWS / seconds),
-            "peak_rss_mb": mb,
-            **{k: body[k] for k in ("created", "updated", "unchanged", "rejected")},
-        }
-        print(json.dumps({label: results[label]}), flush=True)
-    seconds, mb, out = measured(env, [sys.executable, "bench/import_floor.py", str(path)], "floor")
-    results["floor"] = {"seconds": seconds, "peak_rss_mb": mb, "parts": json.loads(out)}
-    results["ratio_to_floor"] = round(results["first_import"]["seconds"] / seconds, 2)
-    print(json.dumps({"floor": results["floor"]}), flush=True)
-    with tempfile.TemporaryDirectory() as scratch:
-        export = [*bangfu, "export", "laborers", "-o", f"{scratch}/out.xlsx", "--user", "district"]
-        seconds, mb, _out = measured(env, export, "export")
-    results["export"] = {
-        "seconds": seconds, "peak_rss_mb": mb, "rows_per_second": round(ROWS / seconds)
-    }  # fmt: skip
-    print(json.dumps({"export": results["export"]}), flush=True)
+    if ROWS:  # BENCH_ROWS=0: only the peer comparison
+        path = ledger_file(ROWS)
+        importer = [*bangfu, "import", "laborers", str(path), "--user", "district", "--json"]
+        for label in ("first_import", "reimport_unchanged"):
+            seconds, mb, out = measured(env, importer, label)
+            body = json.loads(out)
+            results[label] = {
+                "seconds": seconds,
+                "job_seconds": body["seconds"],
+                "rows_per_second": round(ROWS / seconds),
+                "peak_rss_mb": mb,
+                **{k: body[k] for k in ("created", "updated", "unchanged", "rejected")},
+            }
+            print(json.dumps({label: results[label]}), flush=True)
+        seconds, mb, out = measured(
+            env, [sys.executable, "bench/import_floor.py", str(path)], "floor"
+        )
+        results["floor"] = {"seconds": seconds, "peak_rss_mb": mb, "parts": json.loads(out)}
+        results["ratio_to_floor"] = round(results["first_import"]["seconds"] / seconds, 2)
+        print(json.dumps({"floor": results["floor"]}), flush=True)
+        with tempfile.TemporaryDirectory() as scratch:
+            export = [
+                *bangfu,
+                "export",
+                "laborers",
+                "-o",
+                f"{scratch}/out.xlsx",
+                "--user",
+                "district",
+            ]
+            seconds, mb, _out = measured(env, export, "export")
+        results["export"] = {
+            "seconds": seconds, "peak_rss_mb": mb, "rows_per_second": round(ROWS / seconds)
+        }  # fmt: skip
+        print(json.dumps({"export": results["export"]}), flush=True)
     if PEER_ROWS:
         peer_path = ledger_file(PEER_ROWS)
         peer_script = [sys.executable, "bench/import_peer.py", str(peer_path)]

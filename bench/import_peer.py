@@ -70,6 +70,7 @@ def main(path):
     with open(path, "rb") as handle:
         sheet = tablib.Dataset().load(handle.read(), format="xlsx", headers=False)
     dataset = tablib.Dataset(*list(sheet)[2:], headers=list(sheet[1]))
+    dataset.append_col([""] * len(dataset), header="id_index")  # filled per row (blind index)
     read = time.perf_counter() - started
     result = LaborerResource().import_data(dataset, dry_run=False, use_transactions=True)
     print(
