@@ -21,6 +21,7 @@ from django.urls import reverse
 from bangfu.audit.models import AccessLog
 from bangfu.core.identity import check_character
 from bangfu.labor.models import Laborer
+from bangfu.ledgers import services
 from bangfu.ledgers.models import ImportJob, JobStatus
 
 from .test_laborer_import import HEADER, ident, row
@@ -265,3 +266,15 @@ def test_a_finished_job_keeps_its_record_not_the_uploaded_file(
     job.refresh_from_db()
     assert job.status == JobStatus.DONE and not job.file and not os.path.exists(stored)
     assert job.sha256 and job.file_name and job.error_workbook
+
+
+def test_a_running_job_page_polls_its_status_until_it_ends(login, users):
+    client = login("cangshuipu")
+    job = services.create_import(users["cangshuipu"], "laborers", workbook(), enqueue=False)
+    assert job.status == JobStatus.QUEUED
+    fragment = client.get(job.get_absolute_url(), HTTP_HX_REQUEST="true").content.decode()
+    assert 'hx-trigger="every 1s"' in fragment and 'data-status="queued"' in fragment
+    assert "<html" not in fragment  # the status block only
+    ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.CHECKED)
+    fragment = client.get(job.get_absolute_url(), HTTP_HX_REQUEST="true").content.decode()
+    assert "hx-trigger" not in fragment and 'id="confirm-form"' in fragment
