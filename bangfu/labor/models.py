@@ -146,7 +146,7 @@ class Laborer(ScopedModel):
     name_pinyin = models.CharField(max_length=200, db_index=True, editable=False)
     name_initials = models.CharField(max_length=50, db_index=True, editable=False)
     id_cipher = models.TextField(editable=False)
-    id_index = models.CharField(max_length=64, unique=True, editable=False)
+    id_index = models.CharField(max_length=64, editable=False)  # unique: see Meta
     id_masked = models.CharField(_("ID number"), max_length=18, editable=False)
     gender = models.CharField(
         _("gender"), max_length=1, choices=[("M", _("Male")), ("F", _("Female"))], editable=False
@@ -174,6 +174,11 @@ class Laborer(ScopedModel):
         verbose_name = _("laborer")
         verbose_name_plural = _("laborers")
         permissions = [("view_full_id", _("Can see full ID numbers"))]
+        constraints = [
+            # a constraint, not unique=True: PostgreSQL then gets no second LIKE index on the
+            # blind index, which is only ever matched exactly (one index less per imported row)
+            models.UniqueConstraint(fields=["id_index"], name="laborer_id_index_unique"),
+        ]
 
     def __str__(self):
         return self.name

@@ -115,10 +115,12 @@ class LaborerLedger(Ledger):
     def classify(self, plan, chunk, duplicates):
         """Compare cleaned rows with the registry: create, update, unchanged or rejected."""
         indexes = [data["id_index"] for _number, data in chunk]
-        existing = self.existing(Laborer.objects.restrict(self.user), indexes)
-        visible = set(existing)
-        hidden = [index for index in indexes if index not in visible]
-        existing.update(self.existing(Laborer.objects.all(), hidden) if hidden else {})
+        existing = self.existing(Laborer.objects.all(), indexes)
+        visible = set(
+            Laborer.objects.restrict(self.user)
+            .filter(id_index__in=list(existing))
+            .values_list("id_index", flat=True)
+        )
         for number, data in chunk:
             index = data["id_index"]
             message = None
