@@ -115,12 +115,13 @@ class LaborerLedger(Ledger):
     def classify(self, plan, chunk, duplicates):
         """Compare cleaned rows with the registry: create, update, unchanged or rejected."""
         indexes = [data["id_index"] for _number, data in chunk]
-        existing = self.existing(Laborer.objects.all(), indexes)
-        visible = set(
-            Laborer.objects.restrict(self.user)
-            .filter(id_index__in=list(existing))
-            .values_list("id_index", flat=True)
-        )
+        found = list(
+            Laborer.objects.filter(id_index__in=indexes).values_list("id_index", flat=True)
+        )  # an index-only lookup: a first import stops here
+        existing = self.existing(Laborer.objects.restrict(self.user), found) if found else {}
+        visible = set(existing)
+        if hidden := [index for index in found if index not in visible]:
+            existing.update(self.existing(Laborer.objects.all(), hidden))
         for number, data in chunk:
             index = data["id_index"]
             message = None
