@@ -7,6 +7,7 @@ event commit together or not at all. Progress is written outside that transactio
 killed worker leaves a job that :func:`reap_stale` marks failed and a database unchanged.
 """
 
+import datetime
 import hashlib
 import os
 import tempfile
@@ -231,6 +232,24 @@ def reap_stale():
         *ExportJob.objects.filter(status__in=active),
     ]
     return [job for job in jobs if job.reap_if_stale()]
+
+
+def purge_files(days):
+    """Delete the files of jobs that ended more than ``days`` days ago (they hold personal
+    data in clear); the records — who, when, file name, SHA-256, counts — stay."""
+    before = timezone.now() - datetime.timedelta(days=days)
+    ImportJob.objects.filter(status=JobStatus.CHECKED, finished_at__lt=before).update(
+        status=JobStatus.CANCELLED  # never confirmed: its file goes, so it cannot be any more
+    )
+    deleted = 0
+    for model, names in ((ImportJob, ("file", "error_workbook")), (ExportJob, ("file",))):
+        for job in model.objects.filter(finished_at__lt=before):
+            for name in names:
+                if getattr(job, name):
+                    getattr(job, name).delete(save=False)
+                    deleted += 1
+            model.objects.filter(pk=job.pk).update(**dict.fromkeys(names, ""))
+    return deleted
 
 
 def import_file(user, ledger, path, *, mode=ImportMode.ALL, dry_run=False):

@@ -278,3 +278,20 @@ def test_a_running_job_page_polls_its_status_until_it_ends(login, users):
     ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.CHECKED)
     fragment = client.get(job.get_absolute_url(), HTTP_HX_REQUEST="true").content.decode()
     assert "hx-trigger" not in fragment and 'id="confirm-form"' in fragment
+
+
+def test_old_job_files_are_purged_and_the_records_kept(login, django_capture_on_commit_callbacks):
+    import datetime
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    job, _response = upload(login("cangshuipu"), django_capture_on_commit_callbacks)
+    workbook_path = job.error_workbook.path
+    ImportJob.objects.filter(pk=job.pk).update(
+        finished_at=timezone.now() - datetime.timedelta(days=31)
+    )
+    call_command("purge_jobs", "--days", "30")
+    job.refresh_from_db()
+    assert not job.file and not job.error_workbook and not os.path.exists(workbook_path)
+    assert job.sha256 and job.rows == 4
