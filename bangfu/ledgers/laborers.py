@@ -55,14 +55,6 @@ LABORER_FIELDS = (
     "work_status",
     "work_intention",
 )
-EXISTING_FIELDS = (
-    "id_index",
-    "household__region_id",
-    "household__head_name",
-    "region__name",
-    *LABORER_FIELDS,
-    *(f"household__{name}" for name in HOUSEHOLD_FIELDS),
-)
 
 
 class LaborerLedger(Ledger):
@@ -114,50 +106,73 @@ class LaborerLedger(Ledger):
 
     def classify(self, plan, chunk, duplicates):
         """Compare cleaned rows with the registry: create, update, unchanged or rejected."""
-        indexes = [data["id_index"] for _number, data in chunk]
-        found = list(
-            Laborer.objects.filter(id_index__in=indexes).values_list("id_index", flat=True)
-        )  # an index-only lookup: a first import stops here
-        existing = self.existing(Laborer.objects.restrict(self.user), found) if found else {}
-        visible = set(existing)
-        if hidden := [index for index in found if index not in visible]:
-            existing.update(self.existing(Laborer.objects.all(), hidden))
+        existing = self.existing([data["id_index"] for _number, data in chunk])
+        visible = (
+            set(
+                Laborer.objects.restrict(self.user)
+                .filter(id_index__in=list(existing))
+                .order_by()
+                .values_list("id_index", flat=True)
+            )
+            if existing
+            else set()
+        )
+        households = self.households_of(existing.values())
         for number, data in chunk:
             index = data["id_index"]
+            current = existing.get(index)
+            household = households[current["household_id"]] if current else None
             message = None
             if index in duplicates:
                 message = _("The same person appears in rows %(rows)s.") % {
                     "rows": "、".join(map(str, duplicates[index]))
                 }
-            elif index in existing and index not in visible:
+            elif current and index not in visible:
                 message = _(
                     "This person is registered outside your data scope; ask the district office."
                 )
-            elif index in existing and not _same_household(existing[index], data):
-                current = existing[index]
+            elif current and (household["region_id"], household["head_name"]) != (
+                data["village"].code,
+                data["head_name"],
+            ):
                 message = _(
                     "This person is registered in another household (head %(head)s, %(village)s)."
-                ) % {"head": current["household__head_name"], "village": current["region__name"]}
+                ) % {"head": household["head_name"], "village": household["village"]}
             if message:
                 plan.reject(number, self.headers["id_number"], _masked(data["id_number"]), message)
                 continue
-            current = existing.get(index)
             for key in self.absent if current else ():
                 data[key] = current[key]
             if current is None:
                 action = "create"
-            elif _differs(current, data):
+            elif any(current[f] != data[f] for f in LABORER_FIELDS) or any(
+                household[f] != data[f] for f in HOUSEHOLD_FIELDS
+            ):
                 action = "update"
             else:
                 action = "unchanged"
             plan.rows.append((number, action, None if action == "unchanged" else data))
 
     @staticmethod
-    def existing(queryset, indexes):
-        """{blind index: current values} of the laborers of ``queryset`` among ``indexes``."""
+    def existing(indexes):
+        """{blind index: current values} of the registered laborers among ``indexes`` (one
+        indexed lookup, no join: a first import finds nobody here)."""
+        fields = ("id_index", "household_id", *LABORER_FIELDS)
         return {
-            values[0]: dict(zip(EXISTING_FIELDS, values, strict=True))
-            for values in queryset.filter(id_index__in=indexes).values_list(*EXISTING_FIELDS)
+            values[0]: dict(zip(fields, values, strict=True))
+            for values in Laborer.objects.filter(id_index__in=indexes)
+            .order_by()
+            .values_list(*fields)
+        }
+
+    def households_of(self, laborers):
+        """{household id: its village, head and categories} of ``laborers``."""
+        ids = {laborer["household_id"] for laborer in laborers}
+        fields = ("pk", "region_id", "head_name", "region__name", *HOUSEHOLD_FIELDS)
+        rows = Household.objects.filter(pk__in=ids).order_by().values_list(*fields)
+        return {
+            values[0]: dict(zip(fields, values, strict=True)) | {"village": values[3]}
+            for values in rows
         }
 
     def write(self, rows):
@@ -256,16 +271,3 @@ class LaborerLedger(Ledger):
 
 def _masked(number):
     return number[:6] + "********" + number[-4:]
-
-
-def _same_household(current, data):
-    return (
-        current["household__region_id"] == data["village"].code
-        and current["household__head_name"] == data["head_name"]
-    )
-
-
-def _differs(current, data):
-    return any(current[f] != data[f] for f in LABORER_FIELDS) or any(
-        current[f"household__{f}"] != data[f] for f in HOUSEHOLD_FIELDS
-    )
