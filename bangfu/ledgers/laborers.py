@@ -8,7 +8,7 @@ importing the same file twice changes nothing the second time.
 from collections import defaultdict
 
 from django.db import connection
-from django.db.models import Min
+from django.db.models import Count, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -100,6 +100,7 @@ class LaborerLedger(Ledger):
             rows.insert(0, first_row[index])
         # optional columns the file does not have keep the registered values
         self.absent = [key for key in OPTIONAL_FIELDS if key not in table.columns]
+        self.ambiguous = self.ambiguous_households({d["village"].code for _n, d in cleaned})
         for start in range(0, len(cleaned), CHUNK):  # registry lookups a chunk at a time
             self.classify(plan, cleaned[start : start + CHUNK], duplicates)
         return plan
@@ -127,6 +128,18 @@ class LaborerLedger(Ledger):
                 message = _("The same person appears in rows %(rows)s.") % {
                     "rows": "、".join(map(str, duplicates[index]))
                 }
+            elif (data["village"].code, data["head_name"]) in self.ambiguous:
+                plan.reject(
+                    number,
+                    self.headers["head_name"],
+                    data["head_name"],
+                    _(
+                        "Several households of %(village)s have this head; the ledger cannot "
+                        "tell them apart. Register this person on the household's page."
+                    )
+                    % {"village": data["village"].name},
+                )
+                continue
             elif current and index not in visible:
                 message = _(
                     "This person is registered outside your data scope; ask the district office."
@@ -152,6 +165,19 @@ class LaborerLedger(Ledger):
             else:
                 action = "unchanged"
             plan.rows.append((number, action, None if action == "unchanged" else data))
+
+    def ambiguous_households(self, villages):
+        """(village, head name) pairs shared by several households in the importer's scope:
+        rows naming them cannot be placed (a ledger names a household by its head)."""
+        return set(
+            Household.objects.restrict(self.user)
+            .filter(region_id__in=villages)
+            .values("region_id", "head_name")
+            .annotate(households=Count("id"))
+            .filter(households__gt=1)
+            .order_by()
+            .values_list("region_id", "head_name")
+        )
 
     @staticmethod
     def existing(indexes):

@@ -296,3 +296,15 @@ def test_a_category_change_marks_the_figures_of_employed_household_members(users
         importer.plan(ledger([row(category="监测户", monitor="脱贫不稳定户", risk="风险未消除")]))
     )
     assert DirtyYear.objects.filter(year=2023).exists()
+
+
+def test_a_head_name_shared_by_two_households_of_a_village_is_refused(users):
+    for _ in range(2):
+        Household.objects.create(
+            region_id="430903105201", head_name="张三", category="lifted_enjoying"
+        )
+    plan = LaborerLedger(users["cangshuipu"]).plan(
+        ledger([row(), row(head="李四", name="李四", number=SPOUSE)])
+    )
+    assert plan.counts["rejected"] == 1 and plan.counts["created"] == 1
+    assert plan.errors[0].row == 3 and plan.errors[0].column == "户主姓名"
