@@ -4,7 +4,8 @@ CLI runs the same steps in-process.
 
 The import itself is one transaction: the rows, the job's result and its one change-log
 event commit together or not at all. Progress is written outside that transaction, so a
-killed worker leaves a job that :func:`reap_stale` marks failed and a database unchanged.
+killed worker leaves a job that ``Job.reap_if_stale`` (or :func:`reap_stale` for all jobs)
+marks failed, and a database unchanged.
 """
 
 import datetime
