@@ -15,7 +15,9 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.encoding import force_str
 from django.utils.text import slugify
+from django_tables2.utils import signature
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 EXPORT_SYNC_ROWS = 5000  # defaults of the settings below
@@ -34,13 +36,54 @@ def max_rows():
 
 
 def table_values(table, chunk_size=CHUNK_ROWS):
-    """``table.as_values()`` (header first, then one list per row), reading the table's
-    filtered and already ordered queryset in chunks instead of caching every row, so a large
-    export runs in constant memory. The table is spent afterwards (its rows iterate once)."""
+    """What ``table.as_values()`` gives (header first, then one list per row), reading the
+    table's filtered and already ordered queryset in chunks instead of caching every row, so a
+    large export runs in constant memory. The table is spent afterwards (its rows iterate once).
+
+    Each cell goes through django-tables2's own accessor and ``value``/``value_<name>``/
+    ``render_<name>`` resolution (``BoundRow._get_and_render_with``), but which arguments each
+    column's value function takes is worked out once per column, not once per cell as
+    ``as_values`` does (``inspect.signature``, about half of its time on large exports).
+    """
+    columns = [c for c in table.columns.iterall() if not c.column.exclude_from_export]
+    # headers first: verbose names come from the queryset's model, which an iterator hides
+    header = [force_str(column.header, strings_only=True) for column in columns]
     data = table.data
     if isinstance(getattr(data, "data", None), QuerySet):
         data.data = data.data.iterator(chunk_size=chunk_size)
-    return table.as_values()
+    callers = {column.name: _value_caller(column.value) for column in columns}
+
+    def value(row, column):
+        def call(bound_column, value=None):
+            return callers[bound_column.name](
+                value=value,
+                record=row.record,
+                column=bound_column.column,
+                bound_column=bound_column,
+                bound_row=row,
+                table=table,
+            )
+
+        return row._get_and_render_with(column, render_func=call, default=None)
+
+    yield header
+    for row in table.rows:
+        yield [force_str(value(row, column), strings_only=True) for column in columns]
+
+
+def _value_caller(function):
+    """``function`` called with the cell arguments it declares — what django-tables2's
+    ``call_with_appropriate`` does, with the signature read once."""
+    names, catch_all = signature(function)
+    if catch_all:
+        return function
+
+    def call(**arguments):
+        if any(name not in arguments for name in names):
+            return None
+        return function(**{name: arguments[name] for name in names})
+
+    return call
 
 
 def export_filename(stem):
