@@ -7,6 +7,7 @@ A ledger subclasses :class:`Ledger`: ``columns`` (the template and the reader), 
 (compare with the registry) and ``write`` (bulk writes of the rows to create or update).
 """
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -233,6 +234,15 @@ class Ledger:
         return {**plan.counts, "written": True}
 
 
+def _as_uploaded(value):
+    """A cell as it was in the file (text untouched, numbers as numbers, dates as dates)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.date):
+        return value.isoformat()[:10]
+    return value
+
+
 def write_error_workbook(target, ledger, table, plan):
     """The rejected rows as in the file, plus their row number and an error column, to fix and
     upload again."""
@@ -244,7 +254,7 @@ def write_error_workbook(target, ledger, table, plan):
     keys = list(table.columns)
     header = [_("Row"), *(ledger.headers[key] for key in keys), _("Errors")]
     rows = (
-        [number, *(cleaning.text(raw.get(key)) for key in keys), "；".join(messages[number])]
+        [number, *(_as_uploaded(raw.get(key)) for key in keys), "；".join(messages[number])]
         for number, raw in table.rows
         if number in messages
     )
