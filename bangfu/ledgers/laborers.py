@@ -101,28 +101,52 @@ class LaborerLedger(Ledger):
         # optional columns the file does not have keep the registered values
         self.absent = [key for key in OPTIONAL_FIELDS if key not in table.columns]
         self.ambiguous = self.ambiguous_households({d["village"].code for _n, d in cleaned})
-        for start in range(0, len(cleaned), CHUNK):  # registry lookups a chunk at a time
-            self.classify(plan, cleaned[start : start + CHUNK], duplicates)
+        # The registry is read once, in blind-index order, beside the file sorted the same way
+        # (one join with the file's keys instead of thousands of IN lists), a chunk at a time.
+        cleaned.sort(key=lambda item: item[1]["id_index"])
+        with bulk.staged_keys(dict.fromkeys(data["id_index"] for _n, data in cleaned)) as keys:
+            registry = Merge(self.registry(keys), key=lambda values: values["id_index"])
+            visible = Merge(
+                bulk.in_key_order(
+                    Laborer.objects.restrict(self.user).filter(id_index__in=keys),
+                    "id_index",
+                )
+                .values_list("id_index", flat=True)
+                .iterator(chunk_size=CHUNK),
+                key=str,
+            )
+            for start in range(0, len(cleaned), CHUNK):
+                chunk = cleaned[start : start + CHUNK]
+                last = chunk[-1][1]["id_index"]
+                existing = {values["id_index"]: values for values in registry.upto(last)}
+                self.classify(plan, chunk, duplicates, existing, set(visible.upto(last)))
         return plan
 
-    def classify(self, plan, chunk, duplicates):
-        """Compare cleaned rows with the registry: create, update, unchanged or rejected."""
-        existing = self.existing([data["id_index"] for _number, data in chunk])
-        visible = (
-            set(
-                Laborer.objects.restrict(self.user)
-                .filter(id_index__in=list(existing))
-                .order_by()
-                .values_list("id_index", flat=True)
-            )
-            if existing
-            else set()
+    def registry(self, keys):
+        """The registered laborers among the staged ``keys`` with their households' village,
+        head and categories, in blind-index order (dicts, streamed)."""
+        fields = (
+            "id_index",
+            "household_id",
+            *LABORER_FIELDS,
+            "household__region_id",
+            "household__head_name",
+            "household__region__name",
+            *(f"household__{name}" for name in HOUSEHOLD_FIELDS),
         )
-        households = self.households_of(existing.values())
+        rows = bulk.in_key_order(Laborer.objects.filter(id_index__in=keys), "id_index").values_list(
+            *fields
+        )
+        for values in rows.iterator(chunk_size=CHUNK):
+            yield dict(zip(fields, values, strict=True))
+
+    def classify(self, plan, chunk, duplicates, existing, visible):
+        """Compare cleaned rows with their registered laborers (``existing``, of which the
+        importer may see ``visible``): create, update, unchanged or rejected."""
         for number, data in chunk:
             index = data["id_index"]
             current = existing.get(index)
-            household = households[current["household_id"]] if current else None
+
             message = None
             if index in duplicates:
                 message = _("The same person appears in rows %(rows)s.") % {
@@ -144,13 +168,16 @@ class LaborerLedger(Ledger):
                 message = _(
                     "This person is registered outside your data scope; ask the district office."
                 )
-            elif current and (household["region_id"], household["head_name"]) != (
+            elif current and (current["household__region_id"], current["household__head_name"]) != (
                 data["village"].code,
                 data["head_name"],
             ):
                 message = _(
                     "This person is registered in another household (head %(head)s, %(village)s)."
-                ) % {"head": household["head_name"], "village": household["village"]}
+                ) % {
+                    "head": current["household__head_name"],
+                    "village": current["household__region__name"],
+                }
             if message:
                 plan.reject(number, self.headers["id_number"], _masked(data["id_number"]), message)
                 continue
@@ -159,7 +186,7 @@ class LaborerLedger(Ledger):
             if current is None:
                 action = "create"
             elif any(current[f] != data[f] for f in LABORER_FIELDS) or any(
-                household[f] != data[f] for f in HOUSEHOLD_FIELDS
+                current[f"household__{f}"] != data[f] for f in HOUSEHOLD_FIELDS
             ):
                 action = "update"
             else:
@@ -178,28 +205,6 @@ class LaborerLedger(Ledger):
             .order_by()
             .values_list("region_id", "head_name")
         )
-
-    @staticmethod
-    def existing(indexes):
-        """{blind index: current values} of the registered laborers among ``indexes`` (one
-        indexed lookup, no join: a first import finds nobody here)."""
-        fields = ("id_index", "household_id", *LABORER_FIELDS)
-        return {
-            values[0]: dict(zip(fields, values, strict=True))
-            for values in Laborer.objects.filter(id_index__in=indexes)
-            .order_by()
-            .values_list(*fields)
-        }
-
-    def households_of(self, laborers):
-        """{household id: its village, head and categories} of ``laborers``."""
-        ids = {laborer["household_id"] for laborer in laborers}
-        fields = ("pk", "region_id", "head_name", "region__name", *HOUSEHOLD_FIELDS)
-        rows = Household.objects.filter(pk__in=ids).order_by().values_list(*fields)
-        return {
-            values[0]: dict(zip(fields, values, strict=True)) | {"village": values[3]}
-            for values in rows
-        }
 
     def write(self, rows):
         """Households first (new ones with allocated ids), then one set-based upsert of the
@@ -293,6 +298,20 @@ class LaborerLedger(Ledger):
         result = {key: (current[key]["pk"], key[0]) for key in wanted if key in current}
         result.update({key: (pk, key[0]) for pk, key in zip(ids, new, strict=True)})
         return result, [household.pk for household in changed]
+
+
+class Merge:
+    """Rows of a sorted stream handed out up to a key, for merging with sorted chunks."""
+
+    def __init__(self, rows, key):
+        self.rows, self.key = iter(rows), key
+        self.head = next(self.rows, None)
+
+    def upto(self, last):
+        """The rows whose key is at most ``last`` not handed out yet."""
+        while self.head is not None and self.key(self.head) <= last:
+            yield self.head
+            self.head = next(self.rows, None)
 
 
 def _masked(number):

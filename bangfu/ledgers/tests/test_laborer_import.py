@@ -308,3 +308,22 @@ def test_a_head_name_shared_by_two_households_of_a_village_is_refused(users):
     )
     assert plan.counts["rejected"] == 1 and plan.counts["created"] == 1
     assert plan.errors[0].row == 3 and plan.errors[0].column == "户主姓名"
+
+
+def test_the_registry_is_merged_correctly_across_many_chunks(users, monkeypatch):
+    from bangfu.ledgers import laborers
+
+    monkeypatch.setattr(laborers, "CHUNK", 2)  # five rows: three chunks, keys sorted across
+    people = [
+        row(name=f"人{i}", number=ident(f"430903198001{i:02d}00{i}"), head=f"户{i}")
+        for i in range(1, 6)
+    ]
+    importer = LaborerLedger(users["cangshuipu"])
+    importer.apply(importer.plan(ledger(people)))
+    assert importer.plan(ledger(people)).counts["unchanged"] == 5
+    people[3] = row(name="人4", number=ident("43090319800104004"), head="户4", phone="1")
+    f.make_laborer(users["district"], f.LL_VILLAGE, number=ident("43090319800106006"))
+    outside = row(name="外", number=ident("43090319800106006"), head="户6")
+    plan = importer.plan(ledger([*people, outside]))
+    assert plan.counts == {"created": 0, "updated": 1, "unchanged": 4, "rejected": 1}
+    assert "data scope" in plan.errors[0].message or "数据范围" in plan.errors[0].message
