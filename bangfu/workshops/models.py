@@ -218,17 +218,25 @@ class Position(ScopedModel):
         verbose_name_plural = _("positions")
         constraints = [
             models.CheckConstraint(
-                condition=Q(headcount__gte=1), name="position_headcount_positive"
+                condition=Q(headcount__gte=1),
+                name="position_headcount_positive",
+                violation_error_message=_("The number of people to recruit must be at least 1."),
             ),
             models.CheckConstraint(
                 condition=Q(closed_on__isnull=True) | Q(closed_on__gte=models.F("posted_on")),
                 name="position_closed_after_posted",
+                violation_error_message=_(
+                    "The closing date is before the posting date; correct it or leave it empty."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(wage_min__isnull=True)
                 | Q(wage_max__isnull=True)
                 | Q(wage_max__gte=models.F("wage_min")),
                 name="position_wage_range",
+                violation_error_message=_(
+                    "The maximum monthly wage is below the minimum; correct one of them."
+                ),
             ),
         ]
 

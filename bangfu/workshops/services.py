@@ -391,21 +391,12 @@ def resubmit(user, workshop, *, on, reason=""):
 
 # --- positions --------------------------------------------------------------------------------
 
-# The Position rules (the model's check constraints): the field each concerns and a message
-# saying how to fix it, for the forms, the API and the positions ledger import alike.
-POSITION_RULES = {
-    "position_headcount_positive": (
-        "headcount",
-        gettext_lazy("The number of people to recruit must be at least 1."),
-    ),
-    "position_closed_after_posted": (
-        "closed_on",
-        gettext_lazy("The closing date is before the posting date; correct it or leave it empty."),
-    ),
-    "position_wage_range": (
-        "wage_max",
-        gettext_lazy("The maximum monthly wage is below the minimum; correct one of them."),
-    ),
+# The Position rules are the model's check constraints (their messages say how to fix them);
+# the field each concerns, for the forms, the API and the positions ledger import alike.
+POSITION_RULE_FIELDS = {
+    "position_headcount_positive": "headcount",
+    "position_closed_after_posted": "closed_on",
+    "position_wage_range": "wage_max",
 }
 
 
@@ -418,10 +409,8 @@ def position_rule_errors(position, exclude=()):
         try:
             constraint.validate(Position, position, exclude=exclude)
         except ValidationError as exc:
-            field, message = POSITION_RULES.get(
-                constraint.name, (NON_FIELD_ERRORS, " ".join(exc.messages))
-            )
-            errors.append((field, str(message)))
+            field = POSITION_RULE_FIELDS.get(constraint.name, NON_FIELD_ERRORS)
+            errors.append((field, " ".join(exc.messages)))
     return errors
 
 

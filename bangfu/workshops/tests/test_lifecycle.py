@@ -617,3 +617,24 @@ def test_enterprise_credit_code_is_validated_and_unique(users, login):
     with pytest.raises(ValidationError) as exc:
         f.make_enterprise(district, f.LL_VILLAGE, uscc=f" {good} ")
     assert "湘益食品有限公司" in " ".join(exc.value.message_dict["uscc"])
+
+
+def test_the_position_form_explains_a_broken_rule(users, login):
+    workshop = f.make_workshop(users["district"], f.CSP_VILLAGE)
+    response = login("district").post(
+        "/workshops/positions/new/",
+        {
+            "workshop": workshop.pk,
+            "title": "缝纫工",
+            "headcount": 5,
+            "wage_min": "3000",
+            "wage_max": "2000",
+            "posted_on": "2024-03-01",
+        },
+    )
+    with translation.override("en"):
+        expected = "The maximum monthly wage is below the minimum"
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "月工资上限低于下限" in page or expected in page
+    assert "约束" not in page and "Constraint" not in page
