@@ -28,6 +28,7 @@ from django_tasks import task
 
 from bangfu.audit.models import AccessAction
 from bangfu.audit.services import client_ip, log_access
+from bangfu.core import pii
 from bangfu.core.exports import export_filename, table_values, write_xlsx
 
 from . import selectors
@@ -88,7 +89,11 @@ def create_export(request, view_name, *, title, query, full_ids, personal):
         title=str(title)[:200],
         stage=_("Waiting for the worker"),
         params={
-            "query": dict(query.lists()),
+            # the search (possibly an ID number) is kept encrypted until the file is written
+            "query": {
+                key: [pii.encrypt(v) for v in values] if key == "q" else values
+                for key, values in query.lists()
+            },
             "full_ids": bool(full_ids),
             "personal": bool(personal or full_ids),
             "language": translation.get_language(),
@@ -120,8 +125,12 @@ def build_view(job):
     """The job's list view, set up for the job's user with the page's query."""
     match = list_view(job.ledger)
     params = job.params or {}
+    query = {
+        key: [pii.decrypt(v) for v in values] if key == "q" and values != ["***"] else values
+        for key, values in (params.get("query") or {}).items()
+    }
     request = RequestFactory().get(
-        reverse(job.ledger), data=params.get("query") or {}, REMOTE_ADDR=params.get("ip") or ""
+        reverse(job.ledger), data=query, REMOTE_ADDR=params.get("ip") or ""
     )
     request.user = job.user
     request.resolver_match = match

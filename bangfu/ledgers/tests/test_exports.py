@@ -278,3 +278,18 @@ def test_a_job_for_a_page_that_is_not_a_list_fails(town, users, login):
         login("cangshuipu").get(reverse("ledgers:export-download", args=[job.pk])).status_code
         == 404
     )
+
+
+def test_an_id_search_waiting_for_the_worker_is_kept_encrypted(
+    town, login, settings, django_capture_on_commit_callbacks
+):
+    from bangfu.ledgers.exports import export_job
+
+    number = pii.decrypt(town["csp"][1].id_cipher)
+    settings.BANGFU_EXPORT_SYNC_ROWS = 0
+    start(login("district"), django_capture_on_commit_callbacks, execute=False, q=number)
+    job = ExportJob.objects.get()
+    assert job.status == JobStatus.QUEUED and number not in str(job.params)
+    export_job.call(job.pk)  # the worker decrypts it to build the same view
+    job.refresh_from_db()
+    assert (job.status, job.rows) == (JobStatus.DONE, 1) and job.params["query"]["q"] == ["***"]
