@@ -35,7 +35,7 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-## make bench: benchmarks on SQLite and PostgreSQL (BENCH_LABORERS sets the size; see docs/benchmarks.md)
+## make bench: benchmarks on SQLite and PostgreSQL (BENCH_LABORERS, BENCH_ROWS set the sizes; ~30 min; see docs/benchmarks.md)
 $(VENV)/.installed-bench: $(VENV)/.installed-test
 	$(PIP) install --quiet -c constraints.txt -e '.[test,bench]'
 	@touch $@
