@@ -121,12 +121,20 @@ def _tracked(rows, total, job):
         yield row
 
 
+def _search(value):
+    """A stored search as typed (kept encrypted while the job waits)."""
+    try:
+        return pii.decrypt(value)
+    except ValueError:  # "***" once done, or a job queued before searches were encrypted
+        return value
+
+
 def build_view(job):
     """The job's list view, set up for the job's user with the page's query."""
     match = list_view(job.ledger)
     params = job.params or {}
     query = {
-        key: [pii.decrypt(v) for v in values] if key == "q" and values != ["***"] else values
+        key: [_search(v) for v in values] if key == "q" else values
         for key, values in (params.get("query") or {}).items()
     }
     request = RequestFactory().get(

@@ -115,11 +115,15 @@ class LaborerLedger(Ledger):
                 .iterator(chunk_size=CHUNK),
                 key=str,
             )
-            for start in range(0, len(cleaned), CHUNK):
-                chunk = cleaned[start : start + CHUNK]
-                last = chunk[-1][1]["id_index"]
-                existing = {values["id_index"]: values for values in registry.upto(last)}
-                self.classify(plan, chunk, duplicates, existing, set(visible.upto(last)))
+            try:
+                for start in range(0, len(cleaned), CHUNK):
+                    chunk = cleaned[start : start + CHUNK]
+                    last = chunk[-1][1]["id_index"]
+                    existing = {values["id_index"]: values for values in registry.upto(last)}
+                    self.classify(plan, chunk, duplicates, existing, set(visible.upto(last)))
+            finally:  # their cursors closed before the staged keys are dropped
+                registry.close()
+                visible.close()
         return plan
 
     def registry(self, keys):
@@ -312,6 +316,10 @@ class Merge:
         while self.head is not None and self.key(self.head) <= last:
             yield self.head
             self.head = next(self.rows, None)
+
+    def close(self):
+        """Stop the stream early (its database cursor is closed)."""
+        getattr(self.rows, "close", lambda: None)()
 
 
 def _masked(number):

@@ -70,14 +70,15 @@ class Job(ScopedModel):
     def is_active(self):
         return self.status in (JobStatus.QUEUED, JobStatus.CHECKING, JobStatus.RUNNING)
 
-    def claim(self, status, *, expected):
-        """Move a job from one of the ``expected`` statuses to ``status`` and record this
-        process as its worker; False if another run took it (or it was cancelled) first."""
+    def claim(self, status, *, expected, **conditions):
+        """Move a job from one of the ``expected`` statuses (and ``conditions``) to ``status``
+        and record this process as its worker; False if another run took it (or it was
+        cancelled) first."""
         from django.utils import timezone
 
         claimed = (
             type(self)
-            .objects.filter(pk=self.pk, status__in=expected)
+            .objects.filter(pk=self.pk, status__in=expected, **conditions)
             .update(
                 status=status, started_at=timezone.now(), finished_at=None, worker=this_worker()
             )

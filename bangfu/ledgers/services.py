@@ -18,6 +18,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
@@ -84,7 +85,11 @@ def confirm_import(user, job, mode):
     if mode not in ImportMode.values:
         raise ValidationError(_("Choose how to import."))
     updated = ImportJob.objects.filter(pk=job.pk, status=JobStatus.CHECKED).update(
-        mode=mode, status=JobStatus.QUEUED, progress=0, stage=_("Waiting for the worker")
+        mode=mode,
+        status=JobStatus.QUEUED,
+        progress=0,
+        stage=_("Waiting for the worker"),
+        finished_at=None,
     )
     if not updated:
         raise ValidationError(_("This file is not waiting for confirmation."))
@@ -123,9 +128,13 @@ def run(job, *, write):
     """Check the job's file, and with ``write`` import it. Never raises for a bad file or bad
     rows: the job records what happened. A job that is not queued (taken by another run,
     cancelled, reaped) is left alone."""
-    if not job.claim(
-        JobStatus.RUNNING if write else JobStatus.CHECKING, expected=(JobStatus.QUEUED,)
-    ):
+    # a queued job waits for its check (no mode yet) or, once confirmed, for its import
+    claimed = (
+        job.claim(JobStatus.RUNNING, expected=(JobStatus.QUEUED,), mode__in=ImportMode.values)
+        if write
+        else job.claim(JobStatus.CHECKING, expected=(JobStatus.QUEUED,), mode="")
+    )
+    if not claimed:
         return job
     share = (0, 50) if write else (0, 95)  # reading + checking, then writing
     try:
@@ -243,8 +252,12 @@ def purge_files(days):
         status=JobStatus.CANCELLED  # never confirmed: its file goes, so it cannot be any more
     )
     deleted = 0
+    ended = (JobStatus.DONE, JobStatus.FAILED, JobStatus.CANCELLED)
     for model, names in ((ImportJob, ("file", "error_workbook")), (ExportJob, ("file",))):
-        for job in model.objects.filter(finished_at__lt=before):
+        kept = Q()
+        for name in names:
+            kept |= ~Q(**{name: ""})
+        for job in model.objects.filter(kept, status__in=ended, finished_at__lt=before):
             for name in names:
                 if getattr(job, name):
                     getattr(job, name).delete(save=False)
@@ -257,6 +270,7 @@ def import_file(user, ledger, path, *, mode=ImportMode.ALL, dry_run=False):
     """Check and (unless ``dry_run``) import the file at ``path`` in this process (the CLI)."""
     with open(path, "rb") as handle:
         job = create_import(user, ledger, File(handle, os.path.basename(path)), enqueue=False)
-    job.mode = mode
-    job.save(update_fields=["mode"])
+    if not dry_run:
+        job.mode = mode
+        job.save(update_fields=["mode"])
     return run(job, write=not dry_run)

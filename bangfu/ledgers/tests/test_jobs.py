@@ -295,3 +295,26 @@ def test_old_job_files_are_purged_and_the_records_kept(login, django_capture_on_
     job.refresh_from_db()
     assert not job.file and not job.error_workbook and not os.path.exists(workbook_path)
     assert job.sha256 and job.rows == 4
+
+
+def test_a_late_check_never_takes_a_confirmed_job_and_purge_spares_it(login, users):
+    import datetime
+
+    from django.utils import timezone
+
+    client = login("cangshuipu")
+    job = services.create_import(users["cangshuipu"], "laborers", workbook(), enqueue=False)
+    services.check_job.call(job.pk)
+    ImportJob.objects.filter(pk=job.pk).update(
+        finished_at=timezone.now() - datetime.timedelta(days=40)
+    )
+    client.post(reverse("ledgers:import-confirm", args=[job.pk]), {"mode": "valid"})
+    job.refresh_from_db()
+    assert (job.status, job.finished_at) == (JobStatus.QUEUED, None)
+    services.check_job.call(job.pk)  # delivered twice, or late
+    services.purge_files(30)
+    job.refresh_from_db()
+    assert job.status == JobStatus.QUEUED and job.file
+    services.import_job.call(job.pk)
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE and job.created == 2
