@@ -19,6 +19,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from bangfu.regions.models import Level, Region
+from bangfu.workshops.models import Workshop
 
 from . import cleaning
 
@@ -77,6 +78,26 @@ def check_lengths(model, fields, data, errors):
                 errors[key] = " ".join(exc.messages)
 
 
+class WorkshopNotFound(ValueError):
+    """A workshop name (or name and credit code) that finds no single workshop; ``key`` is the
+    column to report it on."""
+
+    def __init__(self, key, message):
+        super().__init__(message)
+        self.key = key
+
+
+WORKSHOP_VALUES = (
+    "id",
+    "name",
+    "region_id",
+    "region__name",
+    "status",
+    "enterprise__uscc",
+    "enterprise__name",
+)
+
+
 def required(value):
     if value in ("", None):
         raise ValueError(_("This column is required."))
@@ -102,6 +123,7 @@ class Ledger:
         self._masked = {c.key for c in self.columns if c.masked}
         self._coded = [(c.key, c.required) for c in self.columns if c.key in self.choices]
         self._villages = {}  # cell text → village, for the villages already resolved
+        self._workshops = None
         self._regions = None
         self.progress = lambda fraction: None  # the job runner reports checking progress here
 
@@ -144,6 +166,69 @@ class Ledger:
             )
         self._villages[raw] = matches[0]
         return matches[0]
+
+    def workshops(self):
+        """({id: workshop values}, {compact name: [workshop values]}) of the workshops the
+        importer may see (for a workshop operator: their own)."""
+        if self._workshops is None:
+            by_id, by_name = {}, defaultdict(list)
+            for values in Workshop.objects.restrict(self.user).values(*WORKSHOP_VALUES):
+                by_id[values["id"]] = values
+                by_name[cleaning.compact(values["name"])].append(values)
+            self._workshops = (by_id, by_name)
+        return self._workshops
+
+    def find_workshop(self, raw, uscc=""):
+        """The workshop named ``raw`` among those the importer may see, narrowed by the
+        enterprise's credit code ``uscc`` if given (column ``uscc``), as a values dict;
+        :class:`WorkshopNotFound` if none or several match."""
+        name = cleaning.compact(raw)
+        if not name:
+            raise WorkshopNotFound("workshop", _("This column is required."))
+        found = self.workshops()[1].get(name, [])
+        if not found:
+            raise WorkshopNotFound(
+                "workshop",
+                _(
+                    "No workshop “%(name)s” in your data scope; check the name against the "
+                    "workshop list."
+                )
+                % {"name": name},
+            )
+        if uscc:
+            found = [w for w in found if w["enterprise__uscc"] == uscc]
+            if not found:
+                raise WorkshopNotFound(
+                    "uscc",
+                    _(
+                        "The workshop “%(name)s” in your data scope is not run by the "
+                        "enterprise with this credit code; check the code."
+                    )
+                    % {"name": name},
+                )
+            if len(found) > 1:
+                raise WorkshopNotFound(
+                    "workshop",
+                    _(
+                        "Several workshops of this enterprise are named “%(name)s”; ask the "
+                        "district office to give them distinct names."
+                    )
+                    % {"name": name},
+                )
+        if len(found) > 1:
+            which = "、".join(
+                f"{w['region__name']} {w['enterprise__name']} {w['enterprise__uscc']}"
+                for w in found
+            )
+            raise WorkshopNotFound(
+                "workshop",
+                _(
+                    "“%(name)s” matches several workshops (%(which)s); give the enterprise’s "
+                    "credit code in the column %(column)s."
+                )
+                % {"name": name, "which": which, "column": self.headers["uscc"]},
+            )
+        return found[0]
 
     def choice(self, key, raw, is_required):
         """The code of the choice ``raw`` (a code or a label) of column ``key``."""

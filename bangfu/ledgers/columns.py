@@ -18,6 +18,31 @@ def choices(text_choices):
     return tuple((value, str(label)) for value, label in text_choices.choices)
 
 
+def id_number_column(note):
+    """The ID number column (text in the template, masked in row errors) of any ledger."""
+    return Column(
+        "id_number",
+        "身份证号",
+        ("身份证号码", "公民身份号码", "证件号码", "身份证"),
+        True,
+        note,
+        text_format=True,
+        masked=True,
+    )
+
+
+def phone_column(key):
+    """A phone number column (text in the template) of any ledger."""
+    return Column(
+        key,
+        "联系电话",
+        ("手机号", "手机号码", "电话", "联系方式"),
+        False,
+        _("Mobile or landline."),
+        text_format=True,
+    )
+
+
 LABORERS = (
     Column(
         "village",
@@ -58,23 +83,8 @@ LABORERS = (
         choices(RiskStatus),
     ),
     Column("name", "姓名", ("劳动力姓名", "成员姓名"), True, _("The laborer's name.")),
-    Column(
-        "id_number",
-        "身份证号",
-        ("身份证号码", "公民身份号码", "证件号码", "身份证"),
-        True,
-        _("18 characters, formatted as text (a number cell loses the last digits)."),
-        text_format=True,
-        masked=True,
-    ),
-    Column(
-        "phone",
-        "联系电话",
-        ("手机号", "手机号码", "电话", "联系方式"),
-        False,
-        _("Mobile or landline."),
-        text_format=True,
-    ),
+    id_number_column(_("18 characters, formatted as text (a number cell loses the last digits).")),
+    phone_column("phone"),
     Column(
         "labor_ability",
         "劳动能力",

@@ -37,11 +37,11 @@ from bangfu.labor.services import (
     position_open_on,
 )
 from bangfu.stats.services import mark_dirty
-from bangfu.workshops.models import Position, Workshop
+from bangfu.workshops.models import Position
 
 from . import cleaning
-from .base import Ledger, Plan, required
-from .columns import choices
+from .base import Ledger, Plan, WorkshopNotFound, required
+from .columns import choices, id_number_column
 from .reader import Column
 
 CHUNK = 20_000  # values per IN (...) list (SQLite allows 32,766 parameters)
@@ -71,14 +71,8 @@ ROSTER = (
         True,
         gettext_lazy("As registered in the 花名册."),
     ),
-    Column(
-        "id_number",
-        "身份证号",
-        ("身份证号码", "公民身份号码", "证件号码", "身份证"),
-        True,
-        gettext_lazy("18 characters, formatted as text. The person must already be in the 花名册."),
-        text_format=True,
-        masked=True,
+    id_number_column(
+        gettext_lazy("18 characters, formatted as text. The person must already be in the 花名册.")
     ),
     Column(
         "position",
@@ -139,15 +133,6 @@ ROSTER = (
 
 # Rows of the same employment must agree on these columns.
 EMPLOYMENT_COLUMNS = ("position", "end_date", "leave_reason", "contract_type", "monthly_wage")
-WORKSHOP_VALUES = (
-    "id",
-    "name",
-    "region_id",
-    "region__name",
-    "status",
-    "enterprise__uscc",
-    "enterprise__name",
-)
 # The employment fields an import sets (the identity key is never changed).
 EMPLOYMENT_FIELDS = ("position_id", "end_date", "leave_reason", "contract_type", "monthly_wage")
 
@@ -164,68 +149,7 @@ class RosterLedger(Ledger):
     )
     choices = {"contract_type": ContractType}
 
-    def __init__(self, user):
-        super().__init__(user)
-        self._workshops = None
-
     # --- lookups -------------------------------------------------------------------------------
-
-    def _workshop_maps(self):
-        if self._workshops is None:
-            rows = Workshop.objects.restrict(self.user).values(*WORKSHOP_VALUES)
-            by_id, by_name = {}, defaultdict(list)
-            for row in rows:
-                by_id[row["id"]] = row
-                by_name[cleaning.compact(row["name"])].append(row)
-            self._workshops = (by_id, by_name)
-        return self._workshops
-
-    def workshop(self, raw, uscc=""):
-        """The workshop named ``raw`` inside the importer's scope (for a workshop operator: one
-        of their workshops), narrowed by the enterprise's credit code ``uscc`` if given."""
-        name = cleaning.compact(raw)
-        if not name:
-            raise ValueError(_("This column is required."))
-        matches = self._workshop_maps()[1].get(name, [])
-        if uscc:
-            matches = [w for w in matches if w["enterprise__uscc"] == uscc]
-            if not matches:
-                raise ValueError(
-                    _(
-                        "No workshop “%(name)s” of the enterprise %(uscc)s in your data scope; "
-                        "check the name and the credit code."
-                    )
-                    % {"name": name, "uscc": uscc}
-                )
-        if len(matches) > 1:
-            if uscc:
-                raise ValueError(
-                    _(
-                        "Several workshops of this enterprise are named “%(name)s”; ask the "
-                        "district office to give them distinct names."
-                    )
-                    % {"name": name}
-                )
-            workshops = "、".join(
-                f"{w['region__name']} {w['enterprise__name']} {w['enterprise__uscc']}"
-                for w in matches
-            )
-            raise ValueError(
-                _(
-                    "“%(name)s” matches several workshops (%(workshops)s); add the column "
-                    "统一社会信用代码 with the enterprise's credit code."
-                )
-                % {"name": name, "workshops": workshops}
-            )
-        if not matches:
-            raise ValueError(
-                _(
-                    "No workshop “%(name)s” in your data scope; check the name as registered "
-                    "(only the rosters of your own workshops can be imported)."
-                )
-                % {"name": name}
-            )
-        return matches[0]
 
     def laborers(self, indexes):
         """{blind index: laborer values, with ``visible``} of the registered laborers.
@@ -256,7 +180,10 @@ class RosterLedger(Ledger):
         data, errors, take = self.cleaner(raw)
         take("uscc", lambda v: validate_uscc(v) if cleaning.compact(v) else "")
         if "uscc" not in errors:
-            take("workshop", lambda v: self.workshop(v, data["uscc"]))
+            try:
+                data["workshop"] = self.find_workshop(raw.get("workshop"), data["uscc"])
+            except WorkshopNotFound as exc:
+                errors[exc.key] = str(exc)
         take("name", lambda v: required(cleaning.text(v)))
         take("id_number", validate_id_number)
         take("position", cleaning.text)
@@ -440,7 +367,7 @@ class RosterLedger(Ledger):
         """No overlapping employment of one person at one workshop, and at most one open
         employment per person (the rule of ``hire`` and a database constraint), counting the
         registered employment and the file's rows together."""
-        by_workshop = self._workshop_maps()[0]
+        by_workshop = self.workshops()[0]
         entries = defaultdict(list)  # laborer id → [Entry]
         for key, employment in state.employments.items():
             if key not in groups:

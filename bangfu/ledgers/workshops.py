@@ -44,8 +44,8 @@ from bangfu.workshops.services import (
 )
 
 from . import cleaning
-from .base import Ledger, Plan, required
-from .columns import choices
+from .base import Ledger, Plan, WorkshopNotFound, required
+from .columns import choices, phone_column
 from .reader import Column
 
 USCC_ALIASES = ("信用代码", "社会信用代码", "统一代码", "企业信用代码", "USCC")
@@ -80,14 +80,7 @@ WORKSHOP_COLUMNS = (
         False,
         gettext_lazy("The enterprise's contact person."),
     ),
-    Column(
-        "contact_phone",
-        "联系电话",
-        ("手机号", "手机号码", "电话", "联系方式"),
-        False,
-        gettext_lazy("Mobile or landline."),
-        text_format=True,
-    ),
+    phone_column("contact_phone"),
     Column(
         "name",
         "车间名称",
@@ -300,14 +293,6 @@ def _field_errors(instance, values, keys):
     except ValidationError as exc:
         return {keys[name]: " ".join(messages) for name, messages in exc.message_dict.items()}
     return {}
-
-
-class WorkshopNotFound(ValueError):
-    """A workshop name (or name and credit code) that finds no single workshop."""
-
-    def __init__(self, key, message):
-        super().__init__(message)
-        self.key = key
 
 
 def _rows(numbers):
@@ -589,58 +574,6 @@ class PositionLedger(SynonymLedger):
     permissions = ("workshops.add_position", "workshops.change_position")
     choices = {}
 
-    def __init__(self, user):
-        super().__init__(user)
-        self._workshops = None
-
-    def find_workshop(self, name, uscc):
-        """The workshop named ``name`` (of the enterprise ``uscc``, if given) among the
-        workshops the importer may see, as a values dict; :class:`WorkshopNotFound` if none or
-        several match."""
-        if self._workshops is None:
-            self._workshops = defaultdict(list)
-            for values in Workshop.objects.restrict(self.user).values(
-                "pk", "name", "region_id", "enterprise__uscc", "enterprise__name"
-            ):
-                self._workshops[cleaning.compact(values["name"])].append(values)
-        found = self._workshops.get(cleaning.compact(name), [])
-        if not found:
-            raise WorkshopNotFound(
-                "workshop",
-                _(
-                    "No workshop “%(name)s” in your data scope; check the name against the "
-                    "workshop list."
-                )
-                % {"name": name},
-            )
-        if uscc:
-            found = [w for w in found if w["enterprise__uscc"] == uscc]
-            if not found:
-                raise WorkshopNotFound(
-                    "uscc",
-                    _(
-                        "The workshop “%(name)s” in your data scope is not run by the "
-                        "enterprise with this credit code; check the code."
-                    )
-                    % {"name": name},
-                )
-        if len(found) > 1:
-            raise WorkshopNotFound(
-                "workshop",
-                _(
-                    "“%(name)s” matches several workshops (%(which)s); give the enterprise’s "
-                    "credit code in the column %(column)s."
-                )
-                % {
-                    "name": name,
-                    "which": "、".join(
-                        f"{w['enterprise__name']} {w['enterprise__uscc']}" for w in found
-                    ),
-                    "column": self.headers["uscc"],
-                },
-            )
-        return found[0]
-
     def clean_row(self, raw):
         data, errors, take = self.cleaner(raw)
         take("workshop", _text)
@@ -668,11 +601,11 @@ class PositionLedger(SynonymLedger):
         cleaned = self.clean_rows(table, plan)
         seen = defaultdict(list)
         for number, data in cleaned:
-            data["key"] = _position_key(data["workshop"]["pk"], data["title"], data["posted_on"])
+            data["key"] = _position_key(data["workshop"]["id"], data["title"], data["posted_on"])
             seen[data["key"]].append(number)
         existing = defaultdict(list)
         for values in Position.objects.filter(
-            workshop_id__in={d["workshop"]["pk"] for _n, d in cleaned},
+            workshop_id__in={d["workshop"]["id"] for _n, d in cleaned},
             posted_on__in={d["posted_on"] for _n, d in cleaned},
         ).values("workshop_id", "posted_on", *POSITION_FIELDS):
             key = _position_key(values["workshop_id"], values["title"], values["posted_on"])
@@ -732,7 +665,7 @@ class PositionLedger(SynonymLedger):
         existing = {
             _position_key(workshop_id, title, posted_on): pk
             for pk, workshop_id, title, posted_on in Position.objects.filter(
-                workshop_id__in={d["workshop"]["pk"] for d in data_rows},
+                workshop_id__in={d["workshop"]["id"] for d in data_rows},
                 posted_on__in={d["posted_on"] for d in data_rows},
             ).values_list("pk", "workshop_id", "title", "posted_on")
         }
@@ -740,7 +673,7 @@ class PositionLedger(SynonymLedger):
         for data in data_rows:
             position = Position(
                 pk=existing.get(data["key"]),
-                workshop_id=data["workshop"]["pk"],
+                workshop_id=data["workshop"]["id"],
                 region_id=data["workshop"]["region_id"],
                 posted_on=data["posted_on"],
                 **data["values"],

@@ -318,3 +318,44 @@ def test_a_late_check_never_takes_a_confirmed_job_and_purge_spares_it(login, use
     services.import_job.call(job.pk)
     job.refresh_from_db()
     assert job.status == JobStatus.DONE and job.created == 2
+
+
+# who sees an import job uploaded by the 仓水铺 township officer (page, list, API)
+SEES_THE_JOB = {
+    "admin": True,
+    "district": True,
+    "staff": True,
+    "auditor": True,  # reads import records of the district, never the rejected rows
+    "cangshuipu": True,
+    "longling": False,  # another township
+    "leader": False,  # no import records at all
+    "village": False,  # a village of 仓水铺: the township's jobs are above it
+    "operator": False,  # operators see only their own jobs
+}
+
+
+@pytest.mark.parametrize(("username", "sees"), SEES_THE_JOB.items())
+def test_each_role_sees_import_jobs_only_in_its_scope(users, api, username, sees):
+    from bangfu.workshops.tests import factories as f
+
+    job = services.create_import(users["cangshuipu"], "laborers", workbook(), enqueue=False)
+    services.check_job.call(job.pk)  # checked: two rejected rows in its error workbook
+    if username == "village":
+        user = f.make_user(users["district"], "cun", f.CSP_VILLAGE, "village_informant")
+    elif username == "operator":
+        user = f.make_operator(users["district"], "op_jobs", "430903105000")
+    else:
+        user = users[username]
+    client = api()
+    client.force_authenticate(user)
+    assert (client.get(f"/api/v1/imports/{job.pk}/").status_code == 200) is sees
+    listed = client.get("/api/v1/imports/")
+    ids = [row["id"] for row in listed.json()["results"]] if listed.status_code == 200 else []
+    assert (job.pk in ids) is sees
+    from django.test import Client
+
+    page = Client()
+    page.force_login(user)
+    assert (page.get(job.get_absolute_url()).status_code == 200) is sees
+    errors = client.get(f"/api/v1/imports/{job.pk}/errors/").status_code
+    assert (errors == 200) is (username in ("cangshuipu", "admin"))  # uploader or superuser
