@@ -248,6 +248,9 @@ BANGFU_LEDGER_MAX_BYTES = int(os.environ.get("BANGFU_LEDGER_MAX_BYTES", 200 * 10
 BANGFU_LEDGER_MAX_ROWS = int(os.environ.get("BANGFU_LEDGER_MAX_ROWS", 2_000_000))
 BANGFU_EXPORT_SYNC_ROWS = int(os.environ.get("BANGFU_EXPORT_SYNC_ROWS", 5_000))
 BANGFU_EXPORT_MAX_ROWS = int(os.environ.get("BANGFU_EXPORT_MAX_ROWS", 2_000_000))
+# SQLite page cache while an import writes (MB; SQLite's default is 2 MB): a million-row
+# import updates several indexes, which then stay in memory instead of being read again.
+BANGFU_IMPORT_CACHE_MB = int(os.environ.get("BANGFU_IMPORT_CACHE_MB", 256))
 
 # --- background tasks (Django Tasks API, database backend) ----------------------------------
 TASKS = {

@@ -55,6 +55,16 @@ LABORER_FIELDS = (
     "work_status",
     "work_intention",
 )
+LABORER_COLUMNS = (
+    "household_id",
+    "region_id",
+    *LABORER_FIELDS,
+    "name_pinyin",
+    "name_initials",
+    *IDENTITY_FIELDS,
+    "is_active",
+    "created_at",
+)
 
 
 class LaborerLedger(Ledger):
@@ -211,13 +221,16 @@ class LaborerLedger(Ledger):
         )
 
     def write(self, rows):
-        """Households first (new ones with allocated ids), then one set-based upsert of the
-        laborers keyed by the blind index."""
+        """Households first (new ones with allocated ids), then the laborers: new people
+        inserted (COPY on PostgreSQL, while the rows are still being built), changed ones in
+        one set-based upsert keyed by the blind index."""
         households, changed_households = self.households(rows)
         now = connection.ops.adapt_datetimefield_value(timezone.now())  # once, not per row
 
-        def laborer_rows():  # in index order: the unique index is appended to, not scattered
-            for _number, _action, data in sorted(rows, key=lambda row: row[2]["id_index"]):
+        def laborer_rows(action):  # in index order: the unique index is appended to
+            for _number, row_action, data in rows:
+                if row_action != action:
+                    continue
                 household_id, region_id = households[(data["village"].code, data["head_name"])]
                 identity = identity_fields(data["id_number"], data["id_index"])  # kept on update
                 yield (
@@ -230,19 +243,13 @@ class LaborerLedger(Ledger):
                     now,
                 )
 
+        # A person registered by someone else since the check fails the insert (the unique
+        # blind index) and with it the whole import: nothing is written, the job says why.
+        bulk.insert(Laborer, LABORER_COLUMNS, laborer_rows("create"))
         bulk.upsert(
             Laborer,
-            (
-                "household_id",
-                "region_id",
-                *LABORER_FIELDS,
-                "name_pinyin",
-                "name_initials",
-                *IDENTITY_FIELDS,
-                "is_active",
-                "created_at",
-            ),
-            laborer_rows(),
+            LABORER_COLUMNS,
+            laborer_rows("update"),
             key="id_index",
             update=(*LABORER_FIELDS, "name_pinyin", "name_initials"),
             only_if_same="household_id",  # never move someone registered meanwhile elsewhere

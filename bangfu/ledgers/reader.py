@@ -6,6 +6,7 @@ here; anything that is not a usable spreadsheet raises ``LedgerFileError`` with 
 import csv
 import io
 import itertools
+import operator
 import zipfile
 from dataclasses import dataclass, field
 
@@ -155,16 +156,17 @@ def find_header(rows, columns):
     )
 
 
-def _cells(row, positions, shared):
-    width = len(row)
-    for number, position in enumerate(positions):
-        cell = row[position] if position < width else None
-        known = shared[number]
-        if known is not None and type(cell) is str:
-            cell = known.setdefault(cell, cell)
-            if len(known) > SHARED_VALUES:
-                shared[number] = None
-        yield cell
+def _picker(positions):
+    """A function taking the cells at ``positions`` out of a sheet row (None where the row is
+    shorter)."""
+    pick, width = operator.itemgetter(*positions, 0), max(positions) + 1
+
+    def cells(row):
+        if len(row) >= width:
+            return pick(row)[:-1]  # itemgetter of two or more items gives a tuple
+        return [row[p] if p < len(row) else None for p in positions]
+
+    return cells
 
 
 def read(data, filename, columns):
@@ -197,16 +199,21 @@ def _read_rows(rows, columns):
     max_rows, positions, make_row = limits()["max_rows"], list(found.values()), row_type(found)
     # Coded columns repeat a few values a million times: keep one copy of each (until a
     # column shows it is not such a column).
-    shared = [{} for _position in positions]
+    shared, pick, rows_out = [{} for _position in positions], _picker(positions), table.rows
     for index, row in enumerate(itertools.chain(head[header + 1 :], rows), start=header + 1):
-        cells = make_row(_cells(row, positions, shared))
+        cells = [
+            cell if known is None or type(cell) is not str else known.setdefault(cell, cell)
+            for cell, known in zip(pick(row), shared, strict=True)
+        ]
         if cleaning.is_blank(cells) or cleaning.is_total_row(row):
             continue
-        table.rows.append((index + 1, cells))
-        if len(table.rows) > max_rows:
+        rows_out.append((index + 1, make_row(cells)))
+        if len(rows_out) > max_rows:
             raise LedgerFileError(
                 _("More than %(n)s rows. Split the file into several files.") % {"n": max_rows}
             )
+        if index % 4096 == 0:
+            shared = [None if k is None or len(k) > SHARED_VALUES else k for k in shared]
     if not table.rows:
         raise LedgerFileError(_("The sheet has a header row but no data rows."))
     return table

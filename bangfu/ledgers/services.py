@@ -14,14 +14,17 @@ import os
 import tempfile
 
 from auditlog.models import LogEntry
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
+
+from bangfu.core import bulk
 
 from .base import write_error_workbook
 from .models import ExportJob, ImportJob, ImportMode, JobStatus
@@ -137,6 +140,12 @@ def run(job, *, write):
     if not claimed:
         return job
     share = (0, 50) if write else (0, 95)  # reading + checking, then writing
+    with bulk.gc_paused():
+        return _run(job, write, share)
+
+
+def _run(job, write, share):
+    """``run`` once the job is claimed (``share``: the progress range of reading and checking)."""
     try:
         ledger = ledger_for(job.user, job.ledger)
         ledger.progress = lambda done: _progress(
@@ -147,6 +156,7 @@ def run(job, *, write):
             table = read(handle.read(), job.file_name, ledger.columns)
         plan = ledger.plan(table)
         _record_plan(job, ledger, table, plan)
+        del table  # the rows as read are not needed to write: their memory is reused
         if not write:
             job.status = JobStatus.CHECKED
         elif job.mode == ImportMode.ALL and plan.errors:
@@ -157,7 +167,7 @@ def run(job, *, write):
             ) % {"n": plan.counts["rejected"]}
         else:
             _progress(job, 55, _("Writing to the database"))
-            with transaction.atomic():
+            with bulk.write_cache(settings.BANGFU_IMPORT_CACHE_MB), transaction.atomic():
                 job.written = ledger.apply(plan, mode=job.mode)["written"]
                 job.status = JobStatus.DONE
                 _finish(job)
@@ -167,6 +177,12 @@ def run(job, *, write):
     except (LedgerFileError, ValidationError, PermissionDenied) as exc:
         job.status, job.written = JobStatus.FAILED, False
         job.message = " ".join(getattr(exc, "messages", [str(exc)]))
+    except IntegrityError:  # the registry changed between the check and the write
+        job.status, job.written = JobStatus.FAILED, False
+        job.message = _(
+            "Nothing was imported: while the file was being imported, some of its people or "
+            "records were registered by someone else. Upload the file again to check it anew."
+        )
     except Exception:
         job.status, job.written = JobStatus.FAILED, False
         job.message = _("The import stopped with an internal error; nothing was written.")

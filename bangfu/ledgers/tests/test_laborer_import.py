@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 
 from bangfu.core.identity import check_character
 from bangfu.labor.models import Household, Laborer
+from bangfu.ledgers import services
 from bangfu.ledgers.base import write_error_workbook
 from bangfu.ledgers.columns import LABORERS
 from bangfu.ledgers.laborers import LaborerLedger
@@ -327,3 +328,27 @@ def test_the_registry_is_merged_correctly_across_many_chunks(users, monkeypatch)
     plan = importer.plan(ledger([*people, outside]))
     assert plan.counts == {"created": 0, "updated": 1, "unchanged": 4, "rejected": 1}
     assert "data scope" in plan.errors[0].message or "数据范围" in plan.errors[0].message
+
+
+def test_a_person_registered_between_check_and_import_fails_the_job_and_writes_nothing(
+    users, tmp_path, monkeypatch
+):
+    path = tmp_path / "ledger.xlsx"
+    book = openpyxl.Workbook()
+    for values in (*HEADER, row(), row(name="李四", number=SPOUSE)):
+        book.active.append(list(values))
+    book.save(path)
+    checked, counts = LaborerLedger.plan, {}
+
+    def check_then_someone_registers_him(self, table):
+        plan = checked(self, table)
+        f.make_laborer(users["district"], f.CSP_VILLAGE, number=GOOD)
+        counts.update(households=Household.objects.count(), laborers=Laborer.objects.count())
+        return plan
+
+    monkeypatch.setattr(LaborerLedger, "plan", check_then_someone_registers_him)
+    job = services.import_file(users["cangshuipu"], "laborers", path, mode="valid")
+    assert job.status == "failed" and not job.written
+    assert "registered by someone else" in job.message or "被他人登记" in job.message
+    assert counts == {"households": Household.objects.count(), "laborers": 1}
+    assert Laborer.objects.count() == 1  # nothing of the file was written
