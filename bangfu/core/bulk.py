@@ -123,6 +123,15 @@ def _executemany(sql, rows, batch_size=5000):
     return count
 
 
+def serialize(name):
+    """Make the writers of ``name`` take turns until the end of the current transaction:
+    a PostgreSQL transaction-level advisory lock. SQLite transactions already write one at
+    a time (``transaction_mode`` IMMEDIATE), so there it does nothing."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"bangfu:{name}"])
+
+
 @contextmanager
 def gc_paused():
     """No cyclic garbage collection for the length of the block: a bulk import creates

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from bangfu.core import bulk
 from bangfu.regions.models import Level, Region
 from bangfu.workshops.models import Workshop
 
@@ -315,6 +316,9 @@ class Ledger:
         if mode == "all" and plan.errors:
             return {**plan.counts, "created": 0, "updated": 0, "written": False}
         with transaction.atomic():
+            # Two imports of one ledger write one after the other, the second seeing what the
+            # first created (households and workshops are found by name when written).
+            bulk.serialize(f"ledger:{self.key}")
             self.write([r for r in plan.rows if r[1] != "unchanged"])
         return {**plan.counts, "written": True}
 

@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from bangfu.core.identity import check_character
 from bangfu.labor.models import Household, Laborer
@@ -352,3 +353,36 @@ def test_a_person_registered_between_check_and_import_fails_the_job_and_writes_n
     assert "registered by someone else" in job.message or "被他人登记" in job.message
     assert counts == {"households": Household.objects.count(), "laborers": 1}
     assert Laborer.objects.count() == 1  # nothing of the file was written
+
+
+def test_imports_of_a_ledger_write_one_at_a_time(users, monkeypatch):
+    """Households are found by village and head when written: a second import waits for the
+    first and reuses the households it created instead of creating them twice."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite transactions already write one at a time")
+    held = []
+    households = LaborerLedger.households
+
+    def observed(self, rows):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted "
+                "AND pid = pg_backend_pid()"
+            )
+            held.append(cursor.fetchone()[0])
+        return households(self, rows)
+
+    monkeypatch.setattr(LaborerLedger, "households", observed)
+    planner = LaborerLedger(users["cangshuipu"])
+    first, second = (
+        planner.plan(ledger([row()])),
+        planner.plan(ledger([row(name="李四", number=SPOUSE)])),
+    )
+    planner.apply(first)
+    planner.apply(second)  # planned before the first was written: its household was "new"
+    assert held == [1, 1]
+    assert Household.objects.filter(head_name="张三").count() == 1
+    assert set(Household.objects.get(head_name="张三").laborers.values_list("name", flat=True)) == {
+        "张三",
+        "李四",
+    }
