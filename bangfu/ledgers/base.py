@@ -8,6 +8,7 @@ A ledger subclasses :class:`Ledger`: ``columns`` (the template and the reader), 
 """
 
 import datetime
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -71,12 +72,17 @@ def check_lengths(model, fields, data, errors):
     (``{field name: column key}``) — the check ``full_clean`` makes, at the cost of a len()."""
     for name, key in fields.items():
         value = data.get(key)
-        limit = model._meta.get_field(name).max_length
+        limit = _max_length(model, name)
         if isinstance(value, str) and len(value) > limit and key not in errors:
             try:
                 MaxLengthValidator(limit)(value)
             except ValidationError as exc:
                 errors[key] = " ".join(exc.messages)
+
+
+@functools.cache
+def _max_length(model, name):
+    return model._meta.get_field(name).max_length
 
 
 class WorkshopNotFound(ValueError):
@@ -241,6 +247,7 @@ class Ledger:
         if not value:
             if is_required:
                 raise ValueError(_("This column is required."))
+            self.choice_maps[key][raw] = ""  # an optional column left empty: known from now on
             return ""
         if value not in self.choice_maps[key]:
             labels = "、".join(str(label) for _v, label in self.choices[key].choices)
@@ -268,9 +275,16 @@ class Ledger:
 
     def take_choices(self, raw, data, errors):
         """Clean every coded column of ``raw`` into ``data`` (messages into ``errors``)."""
+        maps = self.choice_maps
         for key, is_required in self._coded:
+            value = raw.get(key)
             try:
-                data[key] = self.choice(key, raw.get(key), is_required)
+                data[key] = maps[key][value]  # a cell text seen before: no call
+                continue
+            except (KeyError, TypeError):
+                pass
+            try:
+                data[key] = self.choice(key, value, is_required)
             except ValueError as exc:
                 errors[key] = str(exc)
 

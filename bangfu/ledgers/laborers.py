@@ -6,6 +6,7 @@ importing the same file twice changes nothing the second time.
 """
 
 from collections import defaultdict
+from operator import itemgetter
 
 from django.db import connection
 from django.db.models import Count, Min
@@ -226,6 +227,7 @@ class LaborerLedger(Ledger):
         one set-based upsert keyed by the blind index."""
         households, changed_households = self.households(rows)
         now = connection.ops.adapt_datetimefield_value(timezone.now())  # once, not per row
+        laborer_values, identity_values = itemgetter(*LABORER_FIELDS), itemgetter(*IDENTITY_FIELDS)
 
         def laborer_rows(action):  # in index order: the unique index is appended to
             for _number, row_action, data in rows:
@@ -236,9 +238,9 @@ class LaborerLedger(Ledger):
                 yield (
                     household_id,
                     region_id,
-                    *(data[name] for name in LABORER_FIELDS),
+                    *laborer_values(data),
                     *pinyin_keys(data["name"]),
-                    *(identity[name] for name in IDENTITY_FIELDS),
+                    *identity_values(identity),
                     True,
                     now,
                 )
@@ -283,10 +285,10 @@ class LaborerLedger(Ledger):
             .filter(region_id__in=villages)
             .values("pk", "region_id", "head_name", *HOUSEHOLD_FIELDS)
         }
-        wanted, members = {}, defaultdict(int)
+        wanted, members, household_values = {}, defaultdict(int), itemgetter(*HOUSEHOLD_FIELDS)
         for _number, _action, data in rows:
             key = (data["village"].code, data["head_name"])
-            wanted[key] = tuple(data[name] for name in HOUSEHOLD_FIELDS)
+            wanted[key] = household_values(data)
             members[key] += 1
         new = [key for key in wanted if key not in current]
         ids = bulk.allocate_ids(Household, len(new))
