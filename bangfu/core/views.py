@@ -88,6 +88,12 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
             return self.export()
         return super().get(request, *args, **kwargs)
 
+    def paginate_queryset(self, queryset, page_size):
+        """The table paginates (a page past the end shows the last page, a page that is not a
+        number the first); the list view's own paginator would count the rows a second time
+        and answer such pages with 404."""
+        return None, None, queryset, False
+
     def get_template_names(self):
         if self.request.htmx and self.request.htmx.target == "object-table":
             return ["core/_table_block.html"]
