@@ -10,6 +10,7 @@ marks failed, and a database unchanged.
 
 import datetime
 import hashlib
+import logging
 import os
 import tempfile
 
@@ -31,6 +32,7 @@ from .models import ExportJob, ImportJob, ImportMode, JobStatus
 from .reader import LedgerFileError, limits, read
 from .registry import LEDGERS
 
+logger = logging.getLogger(__name__)
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv", ".ods")
 PREVIEW_ERRORS = 1000  # row errors kept on the job for the page; all are in the error workbook
 
@@ -178,6 +180,7 @@ def _run(job, write, share):
         job.status, job.written = JobStatus.FAILED, False
         job.message = " ".join(getattr(exc, "messages", [str(exc)]))
     except IntegrityError:  # the registry changed between the check and the write
+        logger.warning("import job %s: integrity error while writing", job.pk, exc_info=True)
         job.status, job.written = JobStatus.FAILED, False
         job.message = _(
             "Nothing was imported: while the file was being imported, some of its people or "
