@@ -22,7 +22,7 @@ from django_tables2 import SingleTableMixin
 from bangfu.audit.models import AccessAction
 from bangfu.audit.services import log_access
 
-from . import exports, services
+from . import exports, search, services
 from .filters import ParameterFilter
 from .forms import ParameterForm
 from .models import Parameter
@@ -86,7 +86,22 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
     def get(self, request, *args, **kwargs):
         if request.GET.get("export") == "xlsx":
             return self.export()
-        return super().get(request, *args, **kwargs)
+        if hidden := search.hide_id_number(request):
+            return redirect(hidden)  # the same list, without the ID number in its address
+        response = super().get(request, *args, **kwargs)
+        if request.htmx and search.is_hidden(request.GET.get("q")):
+            response["HX-Push-Url"] = request.get_full_path()  # the address after the redirect
+        return response
+
+    def filter_data(self):
+        """The query string the filters read: a hidden ID-number search put back."""
+        return search.revealed(self.request)
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        if kwargs.get("data") is not None:
+            kwargs["data"] = self.filter_data()
+        return kwargs
 
     def paginate_queryset(self, queryset, page_size):
         """The table paginates (a page past the end shows the last page, a page that is not a
@@ -108,7 +123,7 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
         The one definition of what an export holds, for direct downloads and export jobs.
         Raises ``ValidationError`` for invalid filters."""
         filterset = self.filterset_class(
-            self.request.GET, queryset=self.get_queryset(), request=self.request
+            self.filter_data(), queryset=self.get_queryset(), request=self.request
         )
         if not filterset.is_valid():
             raise ValidationError(
@@ -156,7 +171,7 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
         """Too many rows to download at once: an export job, then its progress page."""
         from bangfu.ledgers.exports import create_export  # ledgers builds on core
 
-        query = self.request.GET.copy()
+        query = self.filter_data().copy()  # the worker has no session: the search itself
         query.pop("export", None)
         if not full_ids:
             query.pop("full_id", None)  # not allowed: never widened later by the worker

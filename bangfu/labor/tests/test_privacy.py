@@ -160,3 +160,25 @@ def test_an_export_after_an_id_search_does_not_log_the_id(users, login):
     )
     assert response.status_code == 200
     assert scan([number]) == []
+
+
+def test_an_id_search_leaves_no_id_in_the_address_or_the_links_of_the_page(users, login):
+    laborer = f.make_laborer(users["district"], f.CSP_VILLAGE)
+    number = pii.decrypt(laborer.id_cipher)
+    client = login("district")
+    response = client.get("/labor/laborers/", {"q": number, "category": ""})
+    assert response.status_code == 302 and number not in response["Location"]
+    assert "q=~" in response["Location"] and "category=" in response["Location"]
+    page = client.get(response["Location"])
+    assert [row.record.pk for row in page.context["table"].paginated_rows] == [laborer.pk]
+    html = page.content.decode()
+    assert 'id="export-xlsx"' in html and "q=~" in html  # links carry the token
+    assert f"q={number}" not in html  # (the search box itself shows the number)
+    assert number not in str(client.session.items())  # kept encrypted
+    export = client.get(response["Location"] + "&export=xlsx")
+    assert export.status_code == 200  # the export resolves the token like the page
+    fragment = client.get(response["Location"], headers={"HX-Request": "true"})
+    assert number not in fragment["HX-Push-Url"]
+    other = login("cangshuipu")  # another session cannot use the token
+    foreign = other.get(response["Location"])
+    assert list(foreign.context["table"].paginated_rows) == []

@@ -18,8 +18,9 @@ TAGS = {"csp": "沧水", "ll": "龙岭"}
 
 
 def page_pks(client, url, **params):
-    """Primary keys listed by a list page (all rows of the filtered view)."""
-    response = client.get(url, {"per_page": 500, **params})
+    """Primary keys listed by a list page (all rows of the filtered view; a search by ID
+    number is redirected to an address without it, as a browser follows)."""
+    response = client.get(url, {"per_page": 500, **params}, follow=True)
     assert response.status_code == 200, (url, response.status_code)
     table = response.context["table"]
     return {row.record.pk for row in table.paginated_rows}
