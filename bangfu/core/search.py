@@ -11,11 +11,12 @@ import re
 import secrets
 
 from bangfu.core import pii
+from bangfu.core.identity import normalize_id_number
 
 TOKEN_PREFIX = "~"
 SESSION_KEY = "bangfu_hidden_searches"
 KEPT = 20  # the most recent hidden searches of a session
-_ID_SHAPE = re.compile(r"\d{17}[\dXx]")
+_ID_SHAPE = re.compile(r"\d{17}[\dX]")
 
 
 def is_hidden(value):
@@ -24,7 +25,7 @@ def is_hidden(value):
 
 def hide_id_number(request):
     """The address to redirect to when the search ``q`` is a full ID number, else None."""
-    value = "".join(request.GET.get("q", "").split())
+    value = normalize_id_number(request.GET.get("q", ""))  # full-width, spaces, lower-case x
     if not _ID_SHAPE.fullmatch(value):
         return None
     token = secrets.token_urlsafe(6)

@@ -229,7 +229,9 @@ class LaborerLedger(Ledger):
         now = connection.ops.adapt_datetimefield_value(timezone.now())  # once, not per row
         laborer_values, identity_values = itemgetter(*LABORER_FIELDS), itemgetter(*IDENTITY_FIELDS)
 
-        def laborer_rows(action):  # in index order: the unique index is appended to
+        def laborer_rows(
+            action,
+        ):  # plan rows are in blind-index order: the unique index grows at its end
             for _number, row_action, data in rows:
                 if row_action != action:
                     continue

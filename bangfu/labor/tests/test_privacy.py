@@ -179,6 +179,8 @@ def test_an_id_search_leaves_no_id_in_the_address_or_the_links_of_the_page(users
     assert export.status_code == 200  # the export resolves the token like the page
     fragment = client.get(response["Location"], headers={"HX-Request": "true"})
     assert number not in fragment["HX-Push-Url"]
+    full_width = number.translate({ord(c): ord(c) + 0xFEE0 for c in "0123456789X"})
+    assert number not in client.get("/labor/laborers/", {"q": full_width})["Location"]
     other = login("cangshuipu")  # another session cannot use the token
     foreign = other.get(response["Location"])
     assert list(foreign.context["table"].paginated_rows) == []
