@@ -251,6 +251,10 @@ BANGFU_EXPORT_MAX_ROWS = int(os.environ.get("BANGFU_EXPORT_MAX_ROWS", 2_000_000)
 # SQLite page cache while an import writes (MB; SQLite's default is 2 MB): a million-row
 # import updates several indexes, which then stay in memory instead of being read again.
 BANGFU_IMPORT_CACHE_MB = int(os.environ.get("BANGFU_IMPORT_CACHE_MB", 256))
+# An import adding at least this many rows to a table, and at least as many as it holds, sets
+# the table's secondary indexes (and PostgreSQL foreign keys) aside and builds them again after:
+# much faster for a first province-scale load, but the table is locked until it commits.
+BANGFU_IMPORT_REBUILD_ROWS = int(os.environ.get("BANGFU_IMPORT_REBUILD_ROWS", 100_000))
 
 # --- background tasks (Django Tasks API, database backend) ----------------------------------
 TASKS = {

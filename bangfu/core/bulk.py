@@ -7,11 +7,14 @@ foreign keys can be set before anything is written). Call inside ``transaction.a
 import gc
 from contextlib import contextmanager
 
+from django.conf import settings
 from django.core.management.color import no_style
 from django.db import connection
-from django.db.models import F
+from django.db.models import F, Q
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Collate
+
+WHOLE_TABLE_FACTOR = 2  # see among()
 
 
 def next_id(model):
@@ -166,10 +169,17 @@ def write_cache(megabytes):
 
 
 @contextmanager
-def staged_keys(values):
-    """A temporary one-column table of ``values`` for the length of the block; yields the
-    subquery selecting them, to filter a large query by a large set of keys in one pass
-    (``field__in=keys``) instead of thousands of ``IN`` lists."""
+def among(model, field, values):
+    """A filter (``Q``) of ``model`` rows to those whose ``field`` is one of ``values``, for
+    one large query, valid for the length of the block. When the table holds at most
+    ``WHOLE_TABLE_FACTOR`` times as many rows as ``values`` (a first load, a re-import): no
+    filter at all, reading the whole table costs less than staging the keys. Otherwise the
+    values are staged in a temporary one-column table and the filter is ``field__in`` its
+    subquery (one pass, not thousands of ``IN`` lists)."""
+    values, most = list(values), WHOLE_TABLE_FACTOR * len(values)
+    if model._base_manager.all()[: most + 1].count() <= most:
+        yield Q()
+        return
     table = "pg_temp.bangfu_keys" if connection.vendor == "postgresql" else "temp.bangfu_keys"
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {table}")
@@ -182,10 +192,77 @@ def staged_keys(values):
         else:
             _executemany(f"INSERT INTO {table} (key) VALUES (%s)", ((v,) for v in values))  # noqa: S608
     try:
-        yield RawSQL(f"SELECT key FROM {table}", ())  # noqa: S608, S611 (a fixed table name)
+        subquery = RawSQL(f"SELECT key FROM {table}", ())  # noqa: S608, S611 (a fixed name)
+        yield Q(**{f"{field}__in": subquery})
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+@contextmanager
+def indexes_rebuilt(model, rows):
+    """For a block inserting ``rows`` rows into ``model``'s table: when that is at least
+    ``settings.BANGFU_IMPORT_REBUILD_ROWS`` and at least the rows already there, the table's
+    secondary indexes (not its primary key or unique ones) — and on PostgreSQL its foreign
+    keys — are set aside for the block and built again after it: building an index once costs
+    a fraction of updating it row by row (1M laborers on PostgreSQL: 34 s → 22 s), and a
+    foreign key is then checked in one pass. All inside the current transaction: a failure
+    rolls the indexes back with the rows, and a broken reference fails the commit as before.
+    On PostgreSQL the table is locked until the transaction ends (readers wait), which is why
+    only large loads do this."""
+    if rows < settings.BANGFU_IMPORT_REBUILD_ROWS or (
+        model._base_manager.all()[:rows].count() >= rows
+    ):
+        yield
+        return
+    table = model._meta.db_table
+    quote = connection.ops.quote_name
+    indexes, foreign_keys = _secondary_indexes(table)
+    with connection.cursor() as cursor:
+        if foreign_keys:  # a table with checks pending cannot be altered: make them now
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        for name, _definition in indexes:
+            cursor.execute(f"DROP INDEX {quote(name)}")
+        for name, _definition in foreign_keys:
+            cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
+    yield
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # sort in memory (the default is 64 MB)
+            cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        for _name, definition in indexes:
+            cursor.execute(definition)
+        for name, definition in foreign_keys:
+            cursor.execute(
+                f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition} NOT VALID"
+            )
+            cursor.execute(f"ALTER TABLE {quote(table)} VALIDATE CONSTRAINT {quote(name)}")
+
+
+def _secondary_indexes(table):
+    """([(name, CREATE INDEX statement)] of the non-unique indexes of ``table``,
+    [(name, definition)] of its foreign keys — PostgreSQL only: SQLite cannot drop them)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index AS i "
+                "JOIN pg_class AS c ON c.oid = i.indexrelid "
+                "WHERE i.indrelid = %s::regclass AND NOT i.indisunique AND NOT i.indisprimary",
+                [table],
+            )
+            indexes = cursor.fetchall()
+            cursor.execute(
+                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                "WHERE conrelid = %s::regclass AND contype = 'f'",
+                [table],
+            )
+            return indexes, cursor.fetchall()
+        cursor.execute(
+            "SELECT m.name, m.sql FROM pragma_index_list(%s) AS i "
+            'JOIN sqlite_master AS m ON m.name = i.name WHERE NOT i."unique" AND m.sql IS NOT NULL',
+            [table],
+        )
+        return cursor.fetchall(), []
 
 
 def in_key_order(queryset, field):

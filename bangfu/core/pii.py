@@ -45,6 +45,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 
 __all__ = ["blind_index", "decrypt", "encrypt", "normalize_for_index"]
 
@@ -77,11 +79,21 @@ def _keys(pii_key):
     return aesgcm, index_hmac
 
 
+@functools.cache
 def _current_keys():
+    """The keys of ``settings.PII_KEY``, looked up once: an import calls this two million
+    times, and each ``settings`` attribute read costs a lazy-object lookup."""
     pii_key = getattr(settings, "PII_KEY", "")
     if not pii_key or not isinstance(pii_key, str):
         raise ImproperlyConfigured("settings.PII_KEY (BANGFU_PII_KEY) must be a non-empty string")
     return _keys(pii_key)
+
+
+@receiver(setting_changed)
+def _forget_keys(*, setting, **kwargs):
+    """A changed PII_KEY (tests override it) is looked up again."""
+    if setting == "PII_KEY":
+        _current_keys.cache_clear()
 
 
 def encrypt(text):

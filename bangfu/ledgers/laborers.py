@@ -115,13 +115,11 @@ class LaborerLedger(Ledger):
         # The registry is read once, in blind-index order, beside the file sorted the same way
         # (one join with the file's keys instead of thousands of IN lists), a chunk at a time.
         cleaned.sort(key=lambda item: item[1]["id_index"])
-        with bulk.staged_keys(dict.fromkeys(data["id_index"] for _n, data in cleaned)) as keys:
-            registry = Merge(self.registry(keys), key=lambda values: values["id_index"])
+        keys = dict.fromkeys(data["id_index"] for _n, data in cleaned)
+        with bulk.among(Laborer, "id_index", keys) as among:
+            registry = Merge(self.registry(among), key=lambda values: values["id_index"])
             visible = Merge(
-                bulk.in_key_order(
-                    Laborer.objects.restrict(self.user).filter(id_index__in=keys),
-                    "id_index",
-                )
+                bulk.in_key_order(Laborer.objects.restrict(self.user).filter(among), "id_index")
                 .values_list("id_index", flat=True)
                 .iterator(chunk_size=CHUNK),
                 key=str,
@@ -137,9 +135,9 @@ class LaborerLedger(Ledger):
                 visible.close()
         return plan
 
-    def registry(self, keys):
-        """The registered laborers among the staged ``keys`` with their households' village,
-        head and categories, in blind-index order (dicts, streamed)."""
+    def registry(self, among):
+        """The registered laborers ``among`` the file's (a filter) with their households'
+        village, head and categories, in blind-index order (dicts, streamed)."""
         fields = (
             "id_index",
             "household_id",
@@ -149,9 +147,7 @@ class LaborerLedger(Ledger):
             "household__region__name",
             *(f"household__{name}" for name in HOUSEHOLD_FIELDS),
         )
-        rows = bulk.in_key_order(Laborer.objects.filter(id_index__in=keys), "id_index").values_list(
-            *fields
-        )
+        rows = bulk.in_key_order(Laborer.objects.filter(among), "id_index").values_list(*fields)
         for values in rows.iterator(chunk_size=CHUNK):
             yield dict(zip(fields, values, strict=True))
 
@@ -249,7 +245,9 @@ class LaborerLedger(Ledger):
 
         # A person registered by someone else since the check fails the insert (the unique
         # blind index) and with it the whole import: nothing is written, the job says why.
-        bulk.insert(Laborer, LABORER_COLUMNS, laborer_rows("create"))
+        created = sum(1 for _n, action, _d in rows if action == "create")
+        with bulk.indexes_rebuilt(Laborer, created):
+            bulk.insert(Laborer, LABORER_COLUMNS, laborer_rows("create"))
         bulk.upsert(
             Laborer,
             LABORER_COLUMNS,
@@ -295,15 +293,16 @@ class LaborerLedger(Ledger):
         new = [key for key in wanted if key not in current]
         ids = bulk.allocate_ids(Household, len(new))
         now = timezone.now()
-        bulk.insert(
-            Household,
-            ("id", "region_id", "head_name", *HOUSEHOLD_FIELDS, "members_count", "address")
-            + ("is_active", "created_at"),
-            (
-                (pk, *key, *wanted[key], min(members[key], 32767), "", True, now)
-                for pk, key in zip(ids, new, strict=True)
-            ),
-        )
+        with bulk.indexes_rebuilt(Household, len(new)):
+            bulk.insert(
+                Household,
+                ("id", "region_id", "head_name", *HOUSEHOLD_FIELDS, "members_count", "address")
+                + ("is_active", "created_at"),
+                (
+                    (pk, *key, *wanted[key], min(members[key], 32767), "", True, now)
+                    for pk, key in zip(ids, new, strict=True)
+                ),
+            )
         changed = [
             Household(pk=current[key]["pk"], **dict(zip(HOUSEHOLD_FIELDS, values, strict=True)))
             for key, values in wanted.items()

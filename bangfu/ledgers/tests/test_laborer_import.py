@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from bangfu.core import bulk
 from bangfu.core.identity import check_character
 from bangfu.labor.models import Household, Laborer
 from bangfu.ledgers import services
@@ -312,10 +313,13 @@ def test_a_head_name_shared_by_two_households_of_a_village_is_refused(users):
     assert plan.errors[0].row == 3 and plan.errors[0].column == "户主姓名"
 
 
-def test_the_registry_is_merged_correctly_across_many_chunks(users, monkeypatch):
+@pytest.mark.parametrize("whole_table", [True, False])
+def test_the_registry_is_merged_correctly_across_many_chunks(users, monkeypatch, whole_table):
     from bangfu.ledgers import laborers
 
     monkeypatch.setattr(laborers, "CHUNK", 2)  # five rows: three chunks, keys sorted across
+    # the registry read whole (a small table) or through the file's staged keys
+    monkeypatch.setattr(bulk, "WHOLE_TABLE_FACTOR", 100 if whole_table else 0)
     people = [
         row(name=f"人{i}", number=ident(f"430903198001{i:02d}00{i}"), head=f"户{i}")
         for i in range(1, 6)
@@ -329,6 +333,26 @@ def test_the_registry_is_merged_correctly_across_many_chunks(users, monkeypatch)
     plan = importer.plan(ledger([*people, outside]))
     assert plan.counts == {"created": 0, "updated": 1, "unchanged": 4, "rejected": 1}
     assert "data scope" in plan.errors[0].message or "数据范围" in plan.errors[0].message
+
+
+def test_a_first_large_load_builds_the_indexes_after_the_rows(users, settings):
+    # "large": the tables are empty, the file has 3 people (rebuilt) of 2 households (not)
+    settings.BANGFU_IMPORT_REBUILD_ROWS = 3
+    with connection.cursor() as cursor:
+        before = connection.introspection.get_constraints(cursor, "labor_laborer")
+    people = [
+        row(name=f"人{i}", number=ident(f"430903198001{i:02d}00{i}"), head=f"户{min(i, 2)}")
+        for i in (1, 2, 3)
+    ]
+    importer = LaborerLedger(users["cangshuipu"])
+    assert importer.apply(importer.plan(ledger(people)))["created"] == 3
+    with connection.cursor() as cursor:
+        assert connection.introspection.get_constraints(cursor, "labor_laborer") == before
+    assert set(Household.objects.get(head_name="户2").laborers.values_list("name", flat=True)) == {
+        "人2",
+        "人3",
+    }
+    assert importer.plan(ledger(people)).counts["unchanged"] == 3
 
 
 def test_a_person_registered_between_check_and_import_fails_the_job_and_writes_nothing(
