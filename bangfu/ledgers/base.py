@@ -8,7 +8,6 @@ A ledger subclasses :class:`Ledger`: ``columns`` (the template and the reader), 
 """
 
 import datetime
-import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -67,24 +66,6 @@ def choice_map(choices):
     return mapping
 
 
-def check_lengths(model, fields, data, errors):
-    """Add the model's own max-length message for every over-long value of ``fields``
-    (``{field name: column key}``) — the check ``full_clean`` makes, at the cost of a len()."""
-    for name, key in fields.items():
-        value = data.get(key)
-        limit = _max_length(model, name)
-        if isinstance(value, str) and len(value) > limit and key not in errors:
-            try:
-                MaxLengthValidator(limit)(value)
-            except ValidationError as exc:
-                errors[key] = " ".join(exc.messages)
-
-
-@functools.cache
-def _max_length(model, name):
-    return model._meta.get_field(name).max_length
-
-
 class WorkshopNotFound(ValueError):
     """A workshop name (or name and credit code) that finds no single workshop; ``key`` is the
     column to report it on."""
@@ -111,6 +92,10 @@ def required(value):
     return value
 
 
+def required_text(value):
+    return required(cleaning.text(value))
+
+
 class Ledger:
     """One kind of ledger; instantiated per import with the importing user."""
 
@@ -120,6 +105,7 @@ class Ledger:
     columns = ()
     permissions = ()  # all needed to import
     choices = {}  # column key → TextChoices
+    length_checked = ()  # (model, field name, column key): values checked against max_length
 
     def __init__(self, user):
         if not all(user.has_perm(p) for p in self.permissions):
@@ -129,6 +115,10 @@ class Ledger:
         self.choice_maps = {key: choice_map(choices) for key, choices in self.choices.items()}
         self._masked = {c.key for c in self.columns if c.masked}
         self._coded = [(c.key, c.required) for c in self.columns if c.key in self.choices]
+        self._limits = [
+            (key, model._meta.get_field(name).max_length)
+            for model, name, key in self.length_checked
+        ]
         self._villages = {}  # cell text → village, for the villages already resolved
         self._workshops = None
         self._regions = None
@@ -287,6 +277,17 @@ class Ledger:
                 data[key] = self.choice(key, value, is_required)
             except ValueError as exc:
                 errors[key] = str(exc)
+
+    def check_lengths(self, data, errors):
+        """Add the model's own max-length message for every over-long value of the
+        ``length_checked`` columns — the check ``full_clean`` makes, at the cost of a len()."""
+        for key, limit in self._limits:
+            value = data.get(key)
+            if type(value) is str and len(value) > limit and key not in errors:
+                try:
+                    MaxLengthValidator(limit)(value)
+                except ValidationError as exc:
+                    errors[key] = " ".join(exc.messages)
 
     def clean_rows(self, table, plan):
         """[(row number, data)] of the rows whose columns are valid; the others rejected."""

@@ -31,7 +31,7 @@ from bangfu.labor.services import identity_fields, pinyin_keys
 from bangfu.stats.services import mark_dirty
 
 from . import cleaning
-from .base import Ledger, Plan, check_lengths, required
+from .base import Ledger, Plan, required_text
 from .columns import LABORERS
 
 CHOICES = {
@@ -44,7 +44,6 @@ CHOICES = {
 }
 HOUSEHOLD_FIELDS = ("category", "monitor_type", "risk_status")
 OPTIONAL_FIELDS = ("phone", "education", "skills", "work_intention")
-LENGTH_CHECKED = {f: f for f in ("name", "phone", "skills", "work_intention")}
 CHUNK = 20_000  # rows compared with the registry per query (SQLite allows 32,766 parameters)
 IDENTITY_FIELDS = ("id_cipher", "id_index", "id_masked", "gender", "birth_date")
 LABORER_FIELDS = (
@@ -74,19 +73,22 @@ class LaborerLedger(Ledger):
     columns = LABORERS
     permissions = ("labor.add_laborer", "labor.add_household", "labor.change_laborer")
     choices = CHOICES
+    length_checked = (
+        *((Laborer, name, name) for name in ("name", "phone", "skills", "work_intention")),
+        (Household, "head_name", "head_name"),
+    )
 
     def clean_row(self, raw):
         data, errors, take = self.cleaner(raw)
         take("village", self.village)
-        take("head_name", lambda v: required(cleaning.text(v)))
-        take("name", lambda v: required(cleaning.text(v)))
+        take("head_name", required_text)
+        take("name", required_text)
         take("id_number", validate_id_number)
         data["phone"] = cleaning.compact(raw.get("phone"))
         data["skills"] = cleaning.text(raw.get("skills"))
         data["work_intention"] = cleaning.text(raw.get("work_intention"))
         self.take_choices(raw, data, errors)
-        check_lengths(Laborer, LENGTH_CHECKED, data, errors)
-        check_lengths(Household, {"head_name": "head_name"}, data, errors)
+        self.check_lengths(data, errors)
         if data.get("category") == Category.MONITORED and not (
             data.get("monitor_type") and data.get("risk_status")
         ):
@@ -163,7 +165,7 @@ class LaborerLedger(Ledger):
                 message = _("The same person appears in rows %(rows)s.") % {
                     "rows": "、".join(map(str, duplicates[index]))
                 }
-            elif (data["village"].code, data["head_name"]) in self.ambiguous:
+            elif self.ambiguous and (data["village"].code, data["head_name"]) in self.ambiguous:
                 plan.reject(
                     number,
                     self.headers["head_name"],
@@ -278,18 +280,17 @@ class LaborerLedger(Ledger):
         """({(village code, head name): (household id, village code)} for every row, ids of
         the households whose category changed); new households inserted (their size: the
         number of their rows), changed categories updated."""
-        villages = {d["village"].code for _n, _a, d in rows}
-        current = {
-            (h["region_id"], h["head_name"]): h
-            for h in Household.objects.restrict(self.user, "change")
-            .filter(region_id__in=villages)
-            .values("pk", "region_id", "head_name", *HOUSEHOLD_FIELDS)
-        }
         wanted, members, household_values = {}, defaultdict(int), itemgetter(*HOUSEHOLD_FIELDS)
         for _number, _action, data in rows:
             key = (data["village"].code, data["head_name"])
             wanted[key] = household_values(data)
             members[key] += 1
+        current = {
+            (h["region_id"], h["head_name"]): h
+            for h in Household.objects.restrict(self.user, "change")
+            .filter(region_id__in={village for village, _head in wanted})
+            .values("pk", "region_id", "head_name", *HOUSEHOLD_FIELDS)
+        }
         new = [key for key in wanted if key not in current]
         ids = bulk.allocate_ids(Household, len(new))
         now = timezone.now()

@@ -18,6 +18,7 @@ from . import cleaning
 
 HEADER_SEARCH_ROWS = 20
 SHARED_VALUES = 2000  # distinct values of a column kept as one copy each
+BLOCK = 4096  # rows read at a time
 
 
 class LedgerFileError(Exception):
@@ -187,6 +188,21 @@ def read(data, filename, columns):
         ) from exc
 
 
+def _blocks(rows):
+    """``rows`` as lists of up to BLOCK rows."""
+    rows = iter(rows)
+    while block := list(itertools.islice(rows, BLOCK)):
+        yield block
+
+
+def _shared(cells, known):
+    """``cells`` (of one column) with each text replaced by the copy in ``known`` (added if new);
+    other values (numbers, dates) as they are — 1, 1.0 and True are equal, not the same."""
+    if set(map(type, cells)) == {str}:
+        return map(known.setdefault, cells, cells)
+    return [cell if type(cell) is not str else known.setdefault(cell, cell) for cell in cells]
+
+
 def _read_rows(rows, columns):
     head = list(itertools.islice(rows, HEADER_SEARCH_ROWS))
     header, found, unknown = find_header(head, columns)
@@ -198,22 +214,23 @@ def _read_rows(rows, columns):
     table = Table(header_row=header + 1, columns=found, unknown=unknown)
     max_rows, positions, make_row = limits()["max_rows"], list(found.values()), row_type(found)
     # Coded columns repeat a few values a million times: keep one copy of each (until a
-    # column shows it is not such a column).
+    # column shows it is not such a column), a block of rows at a time, column by column.
     shared, pick, rows_out = [{} for _position in positions], _picker(positions), table.rows
-    for index, row in enumerate(itertools.chain(head[header + 1 :], rows), start=header + 1):
-        cells = [
-            cell if known is None or type(cell) is not str else known.setdefault(cell, cell)
-            for cell, known in zip(pick(row), shared, strict=True)
-        ]
-        if cleaning.is_blank(cells) or cleaning.is_total_row(row):
-            continue
-        rows_out.append((index + 1, make_row(cells)))
+    number = header + 1  # the spreadsheet row number of the row before the block
+    for block in _blocks(itertools.chain(head[header + 1 :], rows)):
+        picked = list(zip(*map(pick, block), strict=True))  # a tuple per column
+        for position, known in enumerate(shared):
+            if known is not None:
+                picked[position] = _shared(picked[position], known)
+        for raw, cells in zip(block, zip(*picked, strict=True), strict=True):
+            number += 1
+            if not (cleaning.is_blank(cells) or cleaning.is_total_row(raw)):
+                rows_out.append((number, make_row(cells)))
         if len(rows_out) > max_rows:
             raise LedgerFileError(
                 _("More than %(n)s rows. Split the file into several files.") % {"n": max_rows}
             )
-        if index % 4096 == 0:
-            shared = [None if k is None or len(k) > SHARED_VALUES else k for k in shared]
+        shared = [None if k is None or len(k) > SHARED_VALUES else k for k in shared]
     if not table.rows:
         raise LedgerFileError(_("The sheet has a header row but no data rows."))
     return table

@@ -69,6 +69,28 @@ def test_title_rows_merged_cells_aliases_unknown_columns_blank_and_total_rows():
     assert row.get("village") == "向阳村" and row.get("id_number") == "11010519491231002x"
 
 
+def test_long_sheets_keep_row_numbers_values_and_types_across_blocks(settings, monkeypatch):
+    from bangfu.ledgers import reader
+
+    monkeypatch.setattr(reader, "BLOCK", 3)  # 8 data rows: blocks of 3 rows
+    body = [
+        ["向阳村", f"户{n}", "脱贫户", f"人{n}", str(n), 1380000 + n, "全劳动力", 1]
+        for n in range(8)
+    ]
+    body[0][7], body[1][7] = "1", True  # text "1", a boolean and numbers: kept as they are
+    body[4] = [None] * 8  # a blank row in the second block
+    data = workbook_bytes([HEADER[:8], *body, ["合计"]])
+    table = read(data, "花名册.xlsx", LABORERS)
+    assert [number for number, _row in table.rows] == [2, 3, 4, 5, 7, 8, 9]
+    rows = [row for _number, row in table.rows]
+    assert [row.get("name") for row in rows] == ["人0", "人1", "人2", "人3", "人5", "人6", "人7"]
+    assert [type(row.get("work_status")) for row in rows[:3]] == [str, bool, float]
+    assert rows[0].get("village") is rows[6].get("village")  # one copy of a repeated text
+    settings.BANGFU_LEDGER_MAX_ROWS = 6
+    with pytest.raises(LedgerFileError):
+        read(data, "花名册.xlsx", LABORERS)
+
+
 def test_formulas_give_their_cached_values_and_csv_is_read_in_gb18030():
     book = openpyxl.Workbook()
     book.active.append(HEADER)
