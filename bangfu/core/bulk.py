@@ -5,16 +5,19 @@ foreign keys can be set before anything is written). Call inside ``transaction.a
 """
 
 import gc
+import logging
 from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.management.color import no_style
-from django.db import connection
+from django.db import OperationalError, connection, transaction
 from django.db.models import F, Q
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Collate
 
 WHOLE_TABLE_FACTOR = 2  # see among()
+LOCK_WAIT = "5s"  # see indexes_rebuilt()
+logger = logging.getLogger(__name__)
 
 
 def next_id(model):
@@ -209,7 +212,9 @@ def indexes_rebuilt(model, rows):
     foreign key is then checked in one pass. All inside the current transaction: a failure
     rolls the indexes back with the rows, and a broken reference fails the commit as before.
     On PostgreSQL the table is locked until the transaction ends (readers wait), which is why
-    only large loads do this."""
+    only large loads do this — and only if the lock comes within ``LOCK_WAIT``: a table that
+    another transaction keeps reading (a long export) keeps its indexes instead of making
+    every page that lists it wait behind the import."""
     if rows < settings.BANGFU_IMPORT_REBUILD_ROWS or (
         model._base_manager.all()[:rows].count() >= rows
     ):
@@ -218,14 +223,23 @@ def indexes_rebuilt(model, rows):
     table = model._meta.db_table
     quote = connection.ops.quote_name
     indexes, foreign_keys = _secondary_indexes(table)
-    with connection.cursor() as cursor:
-        if foreign_keys:  # a table with checks pending cannot be altered: make them now
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-        for name, _definition in indexes:
-            cursor.execute(f"DROP INDEX {quote(name)}")
-        for name, _definition in foreign_keys:
-            cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:  # a savepoint
+            if connection.vendor == "postgresql":
+                cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_WAIT}'")
+            if foreign_keys:  # a table with checks pending cannot be altered: make them now
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            for name, _definition in indexes:
+                cursor.execute(f"DROP INDEX {quote(name)}")
+            for name, _definition in foreign_keys:
+                cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
+            if connection.vendor == "postgresql":
+                cursor.execute("RESET lock_timeout")
+    except OperationalError:  # the lock did not come (lock_timeout): load with the indexes
+        logger.info("%s is in use: its indexes are kept for this load", table)
+        yield
+        return
     yield
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":  # sort in memory (the default is 64 MB)

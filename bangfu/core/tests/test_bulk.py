@@ -121,3 +121,23 @@ def test_among_finds_the_same_rows_by_reading_the_table_or_by_staged_keys(regist
     assert found & set(wanted) == {"户主0", "户主3"} & {f"户主{n}" for n in range(registered)}
     if registered == 10:  # more rows than twice the keys: the staged filter, nothing else
         assert found == {"户主0", "户主3"}
+
+
+@pytest.mark.django_db
+def test_a_table_another_transaction_reads_keeps_its_indexes(settings, monkeypatch):
+    """A long export reading the table: the load does not wait for it (and make every page
+    wait behind itself) — it keeps the indexes and writes as usual."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite readers never block a writer")
+    import psycopg
+
+    settings.BANGFU_IMPORT_REBUILD_ROWS = 3
+    monkeypatch.setattr(bulk, "LOCK_WAIT", "200ms")
+    indexes = _indexes(Household)
+    with psycopg.connect(**connection.get_connection_params()) as reader:
+        reader.execute("SELECT count(*) FROM labor_household")  # holds its lock until rollback
+        with transaction.atomic(), bulk.indexes_rebuilt(Household, 3):
+            assert _indexes(Household) == indexes
+            bulk.insert(Household, HOUSEHOLD_COLUMNS, _household_rows(3))
+        reader.rollback()
+    assert Household.objects.count() == 3
