@@ -55,6 +55,9 @@ LABORER_FIELDS = (
     "work_status",
     "work_intention",
 )
+# what an import may change, as registered (``registry()``) and as in the file (cleaned rows)
+REGISTERED_VALUES = itemgetter(*LABORER_FIELDS, *(f"household__{f}" for f in HOUSEHOLD_FIELDS))
+FILE_VALUES = itemgetter(*LABORER_FIELDS, *HOUSEHOLD_FIELDS)
 LABORER_COLUMNS = (
     "household_id",
     "region_id",
@@ -198,9 +201,7 @@ class LaborerLedger(Ledger):
                 data[key] = current[key]
             if current is None:
                 action = "create"
-            elif any(current[f] != data[f] for f in LABORER_FIELDS) or any(
-                current[f"household__{f}"] != data[f] for f in HOUSEHOLD_FIELDS
-            ):
+            elif REGISTERED_VALUES(current) != FILE_VALUES(data):
                 action = "update"
             else:
                 action = "unchanged"
