@@ -1,4 +1,5 @@
-"""Fast bulk inserts for generated or imported rows: COPY on PostgreSQL, executemany on SQLite.
+"""Fast bulk writes for generated or imported rows: COPY on PostgreSQL, executemany on SQLite,
+and what large loads need around them (indexes built after the rows, staged keys, locks).
 
 Rows are tuples in ``fields`` order with database-ready values (ids assigned by the caller, so
 foreign keys can be set before anything is written). Call inside ``transaction.atomic``.
@@ -209,8 +210,8 @@ def indexes_rebuilt(model, rows):
     secondary indexes (not its primary key or unique ones) — and on PostgreSQL its foreign
     keys — are set aside for the block and built again after it: building an index once costs
     a fraction of updating it row by row (1M laborers on PostgreSQL: 34 s → 22 s), and a
-    foreign key is then checked in one pass. All inside the current transaction: a failure
-    rolls the indexes back with the rows, and a broken reference fails the commit as before.
+    foreign key is then checked in one pass (a broken reference still fails the block). All
+    inside the current transaction: a failure rolls the indexes back with the rows.
     On PostgreSQL the table is locked until the transaction ends (readers wait), which is why
     only large loads do this — and only if the lock comes within ``LOCK_WAIT``: a table that
     another transaction keeps reading (a long export) keeps its indexes instead of making
