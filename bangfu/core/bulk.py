@@ -15,9 +15,11 @@ from django.db import OperationalError, connection, transaction
 from django.db.models import F, Q
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Collate
+from django.db.transaction import TransactionManagementError
 
 WHOLE_TABLE_FACTOR = 2  # see among()
 LOCK_WAIT = "5s"  # see indexes_rebuilt()
+LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's SQLSTATE when lock_timeout runs out
 logger = logging.getLogger(__name__)
 
 
@@ -179,7 +181,8 @@ def among(model, field, values):
     ``WHOLE_TABLE_FACTOR`` times as many rows as ``values`` (a first load, a re-import): no
     filter at all, reading the whole table costs less than staging the keys. Otherwise the
     values are staged in a temporary one-column table and the filter is ``field__in`` its
-    subquery (one pass, not thousands of ``IN`` lists)."""
+    subquery (one pass, not thousands of ``IN`` lists): distinct text keys of at most 64
+    characters (blind indexes)."""
     values, most = list(values), WHOLE_TABLE_FACTOR * len(values)
     if model._base_manager.all()[: most + 1].count() <= most:
         yield Q()
@@ -205,71 +208,97 @@ def among(model, field, values):
 
 @contextmanager
 def indexes_rebuilt(model, rows):
-    """For a block inserting ``rows`` rows into ``model``'s table: when that is at least
-    ``settings.BANGFU_IMPORT_REBUILD_ROWS`` and at least the rows already there, the table's
-    secondary indexes (not its primary key or unique ones) — and on PostgreSQL its foreign
-    keys — are set aside for the block and built again after it: building an index once costs
-    a fraction of updating it row by row (1M laborers on PostgreSQL: 34 s → 22 s), and a
-    foreign key is then checked in one pass (a broken reference still fails the block). All
-    inside the current transaction: a failure rolls the indexes back with the rows.
+    """For a block inserting ``rows`` rows into ``model``'s table inside a transaction: when
+    that is at least ``settings.BANGFU_IMPORT_REBUILD_ROWS`` and more than the rows already
+    there, the table's secondary indexes (not its primary key or unique ones) are set aside
+    for the block and built again after it — building an index once costs a fraction of
+    updating it row by row — and so are, on PostgreSQL, its foreign keys to tables this
+    transaction has locked already (another table being loaded), checked again in one pass.
+    A failure rolls the indexes back with the rows; a broken reference still fails.
+
     On PostgreSQL the table is locked until the transaction ends (readers wait), which is why
-    only large loads do this — and only if the lock comes within ``LOCK_WAIT``: a table that
-    another transaction keeps reading (a long export) keeps its indexes instead of making
-    every page that lists it wait behind the import."""
+    only large loads do this, and only if the lock comes within ``LOCK_WAIT``: a table another
+    transaction keeps reading (a long export) keeps its indexes instead of making every page
+    that lists it wait behind the import. Foreign keys to other tables stay (dropping one
+    would lock the table it points to, e.g. the regions every page reads)."""
+    if not connection.in_atomic_block:
+        raise TransactionManagementError("indexes_rebuilt() runs inside a transaction")
     if rows < settings.BANGFU_IMPORT_REBUILD_ROWS or (
         model._base_manager.all()[:rows].count() >= rows
     ):
         yield
         return
     table = model._meta.db_table
-    quote = connection.ops.quote_name
     indexes, foreign_keys = _secondary_indexes(table)
+    if not _set_aside(table, indexes, foreign_keys):
+        yield
+        return
+    yield
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # sort in memory (the default is 64 MB)
+            cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+            _check_pending(cursor)
+        for _name, definition in indexes:
+            cursor.execute(definition)
+        for name, definition in foreign_keys:
+            cursor.execute(f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}")
+
+
+def _set_aside(table, indexes, foreign_keys):
+    """Drop ``indexes`` and ``foreign_keys`` of ``table`` (in a savepoint); False, with
+    nothing dropped, if PostgreSQL could not lock the table within ``LOCK_WAIT``."""
+    quote = connection.ops.quote_name
     try:
-        with transaction.atomic(), connection.cursor() as cursor:  # a savepoint
+        with transaction.atomic(), connection.cursor() as cursor:
             if connection.vendor == "postgresql":
-                cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_WAIT}'")
-            if foreign_keys:  # a table with checks pending cannot be altered: make them now
-                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+                cursor.execute("SELECT current_setting('lock_timeout')")
+                previous = cursor.fetchone()[0]
+                cursor.execute("SELECT set_config('lock_timeout', %s, true)", [LOCK_WAIT])
+            _check_pending(cursor)
             for name, _definition in indexes:
                 cursor.execute(f"DROP INDEX {quote(name)}")
             for name, _definition in foreign_keys:
                 cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
             if connection.vendor == "postgresql":
-                cursor.execute("RESET lock_timeout")
-    except OperationalError:  # the lock did not come (lock_timeout): load with the indexes
+                cursor.execute("SELECT set_config('lock_timeout', %s, true)", [previous])
+    except OperationalError as exc:
+        if getattr(exc.__cause__, "sqlstate", None) != LOCK_NOT_AVAILABLE:
+            raise
         logger.info("%s is in use: its indexes are kept for this load", table)
-        yield
-        return
-    yield
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":  # sort in memory (the default is 64 MB)
-            cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
-        for _name, definition in indexes:
-            cursor.execute(definition)
-        for name, definition in foreign_keys:
-            cursor.execute(
-                f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition} NOT VALID"
-            )
-            cursor.execute(f"ALTER TABLE {quote(table)} VALIDATE CONSTRAINT {quote(name)}")
+        return False
+    return True
+
+
+def _check_pending(cursor):
+    """PostgreSQL refuses to alter a table with deferred checks pending (rows just written):
+    make them now — a broken reference fails here instead of at the commit."""
+    if connection.vendor == "postgresql":
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def _secondary_indexes(table):
     """([(name, CREATE INDEX statement)] of the non-unique indexes of ``table``,
-    [(name, definition)] of its foreign keys — PostgreSQL only: SQLite cannot drop them)."""
+    [(name, definition)] of its foreign keys to tables this transaction holds locked —
+    PostgreSQL only: SQLite cannot drop them)."""
+    quoted = connection.ops.quote_name(table)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
                 "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index AS i "
                 "JOIN pg_class AS c ON c.oid = i.indexrelid "
                 "WHERE i.indrelid = %s::regclass AND NOT i.indisunique AND NOT i.indisprimary",
-                [table],
+                [quoted],
             )
             indexes = cursor.fetchall()
             cursor.execute(
-                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-                "WHERE conrelid = %s::regclass AND contype = 'f'",
-                [table],
+                "SELECT k.conname, pg_get_constraintdef(k.oid) FROM pg_constraint AS k "
+                "WHERE k.conrelid = %s::regclass AND k.contype = 'f' AND EXISTS ("
+                " SELECT 1 FROM pg_locks AS l WHERE l.pid = pg_backend_pid() AND l.granted"
+                " AND l.locktype = 'relation' AND l.relation = k.confrelid"
+                " AND l.mode = 'AccessExclusiveLock')",
+                [quoted],
             )
             return indexes, cursor.fetchall()
         cursor.execute(

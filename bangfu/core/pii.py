@@ -29,8 +29,10 @@ GCM tag (16 bytes)``; the ``v1`` label is also authenticated as associated data.
 so a ``CharField(max_length=100)`` or a ``TextField`` holds it.
 
 The spreadsheet importer calls ``blind_index`` and ``encrypt`` about a million times, so the
-derived keys and the ``AESGCM`` object are cached per PII_KEY value (a ``settings``
-override in tests simply derives a new pair).
+derived keys and the ``AESGCM`` object are cached per PII_KEY value, and the current value is
+looked up once: a change of ``settings.PII_KEY`` is seen through Django's ``setting_changed``
+signal (``override_settings`` and pytest-django's ``settings`` fixture send it; assigning to
+``django.conf.settings`` directly does not).
 """
 
 import binascii

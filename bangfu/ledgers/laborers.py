@@ -141,8 +141,9 @@ class LaborerLedger(Ledger):
         return plan
 
     def registry(self, among):
-        """The registered laborers ``among`` the file's (a filter) with their households'
-        village, head and categories, in blind-index order (dicts, streamed)."""
+        """The registered laborers ``among`` the file's (a filter, which may let others
+        through: ``classify`` looks up only the file's keys) with their households' village,
+        head and categories, in blind-index order (dicts, streamed)."""
         fields = (
             "id_index",
             "household_id",

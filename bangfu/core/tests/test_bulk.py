@@ -1,13 +1,15 @@
 """The bulk-write helpers the ledger imports rely on."""
 
+import datetime
 import gc
 
 import pytest
 from django.db import IntegrityError, connection, transaction
+from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 
 from bangfu.core import bulk
-from bangfu.labor.models import Household
+from bangfu.labor.models import Household, Laborer
 
 
 def test_gc_is_paused_inside_the_block_and_restored_after_even_on_error():
@@ -97,18 +99,72 @@ def test_a_failed_load_rolls_the_indexes_back_with_its_rows(settings):
     assert not Household.objects.exists()
 
 
+LABORER_COLUMNS = ("household_id", "region_id", "name", "name_pinyin", "name_initials")
+LABORER_COLUMNS += ("id_cipher", "id_index", "id_masked", "gender", "birth_date", "phone")
+LABORER_COLUMNS += ("labor_ability", "education", "skills", "work_status", "work_intention")
+LABORER_COLUMNS += ("is_active", "created_at")
+
+
+def _laborer_rows(household_ids, region="430903105201"):
+    now, born = timezone.now(), datetime.date(1980, 1, 1)
+    return [
+        (pk, region, "甲", "jia", "j", "v1:x", f"{n:064x}", "4309**", "M", born, "")
+        + ("full", "", "", "unemployed", "", True, now)
+        for n, pk in enumerate(household_ids)
+    ]
+
+
 @pytest.mark.django_db
-def test_a_broken_reference_in_a_large_load_still_fails_and_writes_nothing(settings):
+def test_keys_to_a_table_being_loaded_are_checked_again_others_are_kept(settings):
+    """Laborers loaded after their households: the key to the (locked) household table is set
+    aside and checked once after the rows — a broken one still fails; the key to the regions
+    every page reads is never dropped (that would lock the regions)."""
     if connection.vendor != "postgresql":
-        pytest.skip(
-            "SQLite keeps its foreign keys (they cannot be dropped) and checks them at commit"
-        )
+        pytest.skip("SQLite keeps its foreign keys (they cannot be dropped)")
+    settings.BANGFU_IMPORT_REBUILD_ROWS = 2
+    keys = _foreign_keys(Laborer)
+    with transaction.atomic():
+        bulk.insert(Household, HOUSEHOLD_COLUMNS, _household_rows(2))
+        with connection.cursor() as cursor:  # what loading the households did
+            cursor.execute("LOCK TABLE labor_household IN ACCESS EXCLUSIVE MODE")
+        with bulk.indexes_rebuilt(Laborer, 2):
+            during = _foreign_keys(Laborer)
+            bulk.insert(Laborer, LABORER_COLUMNS, _laborer_rows([1, 2]))
+        assert Laborer.objects.count() == 2
+    assert during == {name for name in keys if "region" in name}
+    assert _foreign_keys(Laborer) == keys
+    with pytest.raises(IntegrityError), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("LOCK TABLE labor_household IN ACCESS EXCLUSIVE MODE")
+        with bulk.indexes_rebuilt(Laborer, 3):
+            bulk.insert(Laborer, LABORER_COLUMNS, _laborer_rows([1, 2, 99]))  # no household 99
+    assert Laborer.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_large_load_leaves_the_regions_readable_and_the_lock_timeout_as_it_was(settings):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite readers never wait")
+    import psycopg
+
     settings.BANGFU_IMPORT_REBUILD_ROWS = 3
-    rows = _household_rows(2) + _household_rows(1, region="999999999999", start=3)
-    with pytest.raises(IntegrityError), transaction.atomic(), bulk.indexes_rebuilt(Household, 3):
-        bulk.insert(Household, HOUSEHOLD_COLUMNS, rows)
-    assert not Household.objects.exists()
-    assert _foreign_keys(Household)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL lock_timeout = '42s'")
+    with psycopg.connect(**connection.get_connection_params()) as reader:
+        reader.execute("SET lock_timeout = '1s'")
+        with transaction.atomic(), bulk.indexes_rebuilt(Household, 3):
+            bulk.insert(Household, HOUSEHOLD_COLUMNS, _household_rows(3))
+            assert reader.execute("SELECT count(*) FROM regions_region").fetchone()[0] > 0
+            reader.rollback()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('lock_timeout')")
+        assert cursor.fetchone()[0] == "42s"
+
+
+def test_the_indexes_are_only_set_aside_inside_a_transaction(settings):
+    settings.BANGFU_IMPORT_REBUILD_ROWS = 3
+    with pytest.raises(TransactionManagementError), bulk.indexes_rebuilt(Household, 3):
+        pass  # pragma: no cover
 
 
 @pytest.mark.django_db
