@@ -108,6 +108,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "axes.middleware.AxesMiddleware",
+    "bangfu.core.middleware.BusyDatabaseMiddleware",
 ]
 
 ROOT_URLCONF = "bangfu.urls"
