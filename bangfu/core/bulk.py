@@ -15,7 +15,6 @@ from django.db import OperationalError, connection, transaction
 from django.db.models import F, Q
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Collate
-from django.db.transaction import TransactionManagementError
 
 WHOLE_TABLE_FACTOR = 2  # see among()
 LOCK_WAIT = "5s"  # see indexes_rebuilt()
@@ -208,21 +207,20 @@ def among(model, field, values):
 
 @contextmanager
 def indexes_rebuilt(model, rows):
-    """For a block inserting ``rows`` rows into ``model``'s table inside a transaction: when
+    """For a block inserting ``rows`` rows into ``model``'s table: when
     that is at least ``settings.BANGFU_IMPORT_REBUILD_ROWS`` and more than the rows already
     there, the table's secondary indexes (not its primary key or unique ones) are set aside
     for the block and built again after it — building an index once costs a fraction of
     updating it row by row — and so are, on PostgreSQL, its foreign keys to tables this
     transaction has locked already (another table being loaded), checked again in one pass.
-    A failure rolls the indexes back with the rows; a broken reference still fails.
+    All in one savepoint: a failure in the block rolls the indexes back with its rows, even if
+    the caller goes on; a broken reference still fails.
 
     On PostgreSQL the table is locked until the transaction ends (readers wait), which is why
     only large loads do this, and only if the lock comes within ``LOCK_WAIT``: a table another
     transaction keeps reading (a long export) keeps its indexes instead of making every page
     that lists it wait behind the import. Foreign keys to other tables stay (dropping one
     would lock the table it points to, e.g. the regions every page reads)."""
-    if not connection.in_atomic_block:
-        raise TransactionManagementError("indexes_rebuilt() runs inside a transaction")
     if rows < settings.BANGFU_IMPORT_REBUILD_ROWS or (
         model._base_manager.all()[:rows].count() >= rows
     ):
@@ -230,19 +228,22 @@ def indexes_rebuilt(model, rows):
         return
     table = model._meta.db_table
     indexes, foreign_keys = _secondary_indexes(table)
-    if not _set_aside(table, indexes, foreign_keys):
+    with transaction.atomic():  # a failure in the block undoes the drops with its rows
+        if not _set_aside(table, indexes, foreign_keys):
+            yield
+            return
         yield
-        return
-    yield
-    quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":  # sort in memory (the default is 64 MB)
-            cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
-            _check_pending(cursor)
-        for _name, definition in indexes:
-            cursor.execute(definition)
-        for name, definition in foreign_keys:
-            cursor.execute(f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}")
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":  # sort in memory (the default is 64 MB)
+                cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+                _check_pending(cursor)
+            for _name, definition in indexes:
+                cursor.execute(definition)
+            for name, definition in foreign_keys:
+                cursor.execute(
+                    f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}"
+                )
 
 
 def _set_aside(table, indexes, foreign_keys):
