@@ -118,7 +118,8 @@ class LaborerLedger(Ledger):
         self.absent = [key for key in OPTIONAL_FIELDS if key not in table.columns]
         self.ambiguous = self.ambiguous_households({d["village"].code for _n, d in cleaned})
         # The registry is read once, in blind-index order, beside the file sorted the same way
-        # (one join with the file's keys instead of thousands of IN lists), a chunk at a time.
+        # (the whole table, or the rows of the file's staged keys: bulk.among), a chunk at a
+        # time — one pass instead of thousands of IN lists.
         cleaned.sort(key=lambda item: item[1]["id_index"])
         keys = dict.fromkeys(data["id_index"] for _n, data in cleaned)
         with bulk.among(Laborer, "id_index", keys) as among:
@@ -229,9 +230,8 @@ class LaborerLedger(Ledger):
         now = connection.ops.adapt_datetimefield_value(timezone.now())  # once, not per row
         laborer_values, identity_values = itemgetter(*LABORER_FIELDS), itemgetter(*IDENTITY_FIELDS)
 
-        def laborer_rows(
-            action,
-        ):  # plan rows are in blind-index order: the unique index grows at its end
+        # plan rows are in blind-index order: the unique index grows at its end
+        def laborer_rows(action):
             for _number, row_action, data in rows:
                 if row_action != action:
                     continue
