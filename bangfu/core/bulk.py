@@ -6,7 +6,11 @@ foreign keys can be set before anything is written). Call inside ``transaction.a
 """
 
 import gc
+import itertools
 import logging
+import queue
+import re
+import threading
 from contextlib import contextmanager
 
 from django.conf import settings
@@ -19,6 +23,8 @@ from django.db.models.functions import Collate
 WHOLE_TABLE_FACTOR = 2  # see among()
 LOCK_WAIT = "5s"  # see indexes_rebuilt()
 LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's SQLSTATE when lock_timeout runs out
+COPY_ROWS = 50_000  # rows per COPY statement of a large insert (see _copy)
+_TYPE_MODIFIER = re.compile(r"\(.*\)")  # varchar(20) → varchar: a type name for COPY
 logger = logging.getLogger(__name__)
 
 
@@ -31,21 +37,69 @@ def next_id(model):
 def insert(model, fields, rows):
     """Insert ``rows`` (tuples of column values for ``fields``) into ``model``'s table."""
     table = connection.ops.quote_name(model._meta.db_table)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor, connection.wrap_database_errors:  # IntegrityError…
+            return _copy(cursor.cursor, _copy_sql(table, model, fields), rows)
     columns = [model._meta.get_field(name).column for name in fields]
     quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
-    count = 0
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            copying = cursor.cursor.copy(f"COPY {table} ({quoted}) FROM STDIN")
-            with connection.wrap_database_errors, copying as copy:  # IntegrityError etc.
-                for row in rows:
-                    copy.write_row(row)
-                    count += 1
-        else:
-            placeholders = ", ".join(["%s"] * len(columns))
-            sql = f"INSERT INTO {table} ({quoted}) VALUES ({placeholders})"  # noqa: S608 (quoted names)
-            count = _executemany(sql, rows)
+    placeholders = ", ".join(["%s"] * len(columns))
+    return _executemany(f"INSERT INTO {table} ({quoted}) VALUES ({placeholders})", rows)  # noqa: S608 (quoted names)
+
+
+def _copy_sql(target, model, fields):
+    """(statement, column types) to COPY rows of ``model``'s ``fields`` into ``target`` in
+    PostgreSQL's binary format, a third of the cost of the text one (values of the columns'
+    own types: dates as dates, Decimals for numeric)."""
+    columns = [model._meta.get_field(name) for name in fields]
+    quoted = ", ".join(connection.ops.quote_name(column.column) for column in columns)
+    types = [_TYPE_MODIFIER.sub("", column.db_type(connection)) for column in columns]
+    return f"COPY {target} ({quoted}) FROM STDIN (FORMAT BINARY)", types
+
+
+def _copy(cursor, statement, rows):
+    """COPY ``rows`` with ``statement`` (``_copy_sql``) on the psycopg ``cursor``; the row
+    count. More than COPY_ROWS rows are written by a second thread, COPY_ROWS at a time with
+    the references of each batch checked at its end (constraints made immediate), while this
+    thread builds the next ones: the server's checks overlap Python's work instead of all
+    running after it. ``rows`` must not query the database meanwhile."""
+    first = list(itertools.islice(rows, COPY_ROWS))
+    if len(first) < COPY_ROWS:
+        return _copy_batch(cursor, statement, first)
+    batches, failed = queue.Queue(maxsize=2), []
+
+    def write(batch):
+        while batch is not None:
+            if not failed:  # after a failure: only take the batches until the end
+                try:
+                    _copy_batch(cursor, statement, batch)
+                except BaseException as exc:  # noqa: BLE001 - raised again below
+                    failed.append(exc)
+            batch = batches.get()
+
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    writer = threading.Thread(target=write, args=(first,), name="bangfu-copy")
+    writer.start()
+    count = len(first)
+    try:
+        while not failed and (batch := list(itertools.islice(rows, COPY_ROWS))):
+            batches.put(batch)
+            count += len(batch)
+    finally:
+        batches.put(None)
+        writer.join()
+    if failed:
+        raise failed[0]
+    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     return count
+
+
+def _copy_batch(cursor, statement, rows):
+    sql, types = statement
+    with cursor.copy(sql) as copy:
+        copy.set_types(types)
+        for row in rows:
+            copy.write_row(row)
+    return len(rows)
 
 
 def reset_sequences(*models):
@@ -63,10 +117,11 @@ def allocate_ids(model, count):
         return []
     if connection.vendor == "postgresql":
         table = model._meta.db_table
-        with connection.cursor() as cursor:
+        with connection.cursor() as cursor:  # the sequence looked up once, not per value
+            cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
             cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                [table, count],
+                "SELECT nextval(%s::regclass) FROM generate_series(1, %s)",
+                [cursor.fetchone()[0], count],
             )
             return [row[0] for row in cursor.fetchall()]
     start = next_id(model)
@@ -98,17 +153,13 @@ def upsert(model, fields, rows, *, key, update, only_if_same=None):
     if connection.vendor != "postgresql":
         placeholders = ", ".join(["%s"] * len(columns))
         return _executemany(f"INSERT INTO {table} ({quoted}) VALUES ({placeholders}) {tail}", rows)  # noqa: S608
-    count = 0
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS pg_temp.bangfu_stage")
         cursor.execute(
             f"CREATE TEMPORARY TABLE bangfu_stage ON COMMIT DROP AS "  # noqa: S608
             f"SELECT {quoted} FROM {table} WITH NO DATA"
         )
-        with cursor.cursor.copy(f"COPY pg_temp.bangfu_stage ({quoted}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-                count += 1
+        count = _copy(cursor.cursor, _copy_sql("pg_temp.bangfu_stage", model, fields), rows)
         cursor.execute(
             f"INSERT INTO {table} ({quoted}) SELECT {quoted} FROM pg_temp.bangfu_stage {tail}"  # noqa: S608
         )

@@ -2,6 +2,7 @@
 
 import datetime
 import gc
+import threading
 
 import pytest
 from django.db import IntegrityError, connection, transaction
@@ -202,3 +203,49 @@ def test_a_table_another_transaction_reads_keeps_its_indexes(settings, monkeypat
             bulk.insert(Household, HOUSEHOLD_COLUMNS, _household_rows(3))
         reader.rollback()
     assert Household.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_a_large_insert_written_in_batches_by_a_second_thread_gives_every_row(monkeypatch):
+    monkeypatch.setattr(bulk, "COPY_ROWS", 4)  # 10 rows: batches of 4, 4 and 2
+    started = threading.active_count()
+    assert bulk.insert(Household, HOUSEHOLD_COLUMNS, iter(_household_rows(10))) == 10
+    assert sorted(Household.objects.values_list("head_name", flat=True)) == sorted(
+        f"户主{n}" for n in range(10)
+    )
+    assert threading.active_count() == started  # the writer is gone
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY in batches: PostgreSQL")
+@pytest.mark.parametrize("broken", ["reference", "rows"])
+def test_a_batched_insert_failing_in_a_later_batch_writes_nothing(monkeypatch, broken):
+    """A broken reference is found at the end of its batch (constraints made immediate), an
+    error while the rows are built stops the writer: either way the insert fails as a whole."""
+    monkeypatch.setattr(bulk, "COPY_ROWS", 4)
+    rows = _household_rows(10)
+
+    def built():
+        yield from rows[:9]
+        if broken == "rows":
+            raise KeyError("a row that cannot be built")
+        yield (10, "999999999999", *rows[9][2:])  # a village that does not exist
+
+    error = IntegrityError if broken == "reference" else KeyError
+    with pytest.raises(error), transaction.atomic():
+        bulk.insert(Household, HOUSEHOLD_COLUMNS, built())
+    assert not Household.objects.exists()
+    assert not any(thread.name == "bangfu-copy" for thread in threading.enumerate())
+
+
+@pytest.mark.django_db
+def test_allocated_ids_are_fresh_distinct_and_usable():
+    first = bulk.allocate_ids(Household, 5)
+    assert len(set(first)) == 5
+    rows = [(pk, *row[1:]) for pk, row in zip(first, _household_rows(5), strict=True)]
+    with transaction.atomic():
+        bulk.insert(Household, HOUSEHOLD_COLUMNS, rows)
+        bulk.reset_sequences(Household)
+    second = bulk.allocate_ids(Household, 3)
+    assert len(set(second)) == 3 and min(second) > max(first)
+    Household.objects.create(region_id="430903105201", head_name="新户")  # no id taken twice
