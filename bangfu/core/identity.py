@@ -233,7 +233,7 @@ def validate_id_number(raw):
     ):
         raise _shape_error(number)
     try:
-        birth = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+        birth = id_birth_date(number)
     except ValueError:
         raise ValidationError(
             MSG_BIRTH_INVALID, code="birth_date", params={"birth": number[6:14]}
@@ -257,7 +257,7 @@ def validate_id_number(raw):
 
 def id_birth_date(number):
     """Date of birth encoded in a valid 18-character ID (characters 7–14)."""
-    return date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    return date.fromisoformat(number[6:14])  # YYYYMMDD (Python ≥ 3.11)
 
 
 def id_gender(number):

@@ -32,13 +32,16 @@ The spreadsheet importer calls ``blind_index`` and ``encrypt`` about a million t
 derived keys and the ``AESGCM`` object are cached per PII_KEY value, and the current value is
 looked up once: a change of ``settings.PII_KEY`` is seen through Django's ``setting_changed``
 signal (``override_settings`` and pytest-django's ``settings`` fixture send it; assigning to
-``django.conf.settings`` directly does not).
+``django.conf.settings`` directly does not). Nonces come from ``os.urandom`` a few thousand at
+a time (one system call each cost more than the encryption), per thread; a forked process
+starts a pool of its own, so no two processes ever use the same nonce.
 """
 
 import binascii
 import functools
 import hmac
 import os
+import threading
 import unicodedata
 
 from cryptography.exceptions import InvalidTag
@@ -58,6 +61,8 @@ _AAD = b"bangfu-pii-" + VERSION.encode("ascii")
 _ENCRYPTION_INFO = b"bangfu pii v1: AES-256-GCM encryption key"
 _INDEX_INFO = b"bangfu pii v1: HMAC-SHA256 blind index key"
 _NONCE_BYTES = 12
+_NONCE_POOL = 4096  # nonces drawn from the OS at once
+_nonces = threading.local()
 _TAG_BYTES = 16
 # Standard base64 <-> URL-safe base64, as byte translation tables (built once).
 _TO_URLSAFE = bytes.maketrans(b"+/", b"-_")
@@ -107,9 +112,27 @@ def encrypt(text):
     if not isinstance(text, str):
         raise TypeError(f"encrypt() takes a str, not {type(text).__name__}")
     aesgcm, _ = _current_keys()
-    nonce = os.urandom(_NONCE_BYTES)
+    nonce = _nonce()
     sealed = nonce + aesgcm.encrypt(nonce, text.encode("utf-8"), _AAD)
     return _PREFIX + binascii.b2a_base64(sealed, newline=False).translate(_TO_URLSAFE).decode()
+
+
+def _nonce():
+    """Fresh random bytes for one encryption, from this thread's pool of ``os.urandom``."""
+    try:
+        return next(_nonces.pool)
+    except (AttributeError, StopIteration):
+        data = os.urandom(_NONCE_BYTES * _NONCE_POOL)
+        _nonces.pool = iter([data[i : i + _NONCE_BYTES] for i in range(0, len(data), _NONCE_BYTES)])
+        return next(_nonces.pool)
+
+
+def _forget_nonces():
+    """In a forked child: the parent's pool is the parent's alone."""
+    _nonces.pool = iter(())
+
+
+os.register_at_fork(after_in_child=_forget_nonces)
 
 
 def decrypt(token):

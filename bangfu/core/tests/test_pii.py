@@ -1,7 +1,10 @@
 """Encryption and blind index of personal data (no database needed)."""
 
+import base64
 import hashlib
+import os
 import re
+import threading
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -39,6 +42,32 @@ def test_same_value_encrypts_differently_each_time():
     first, second = encrypt(ID_NUMBER), encrypt(ID_NUMBER)
     assert first != second  # random nonce
     assert decrypt(first) == decrypt(second) == ID_NUMBER
+
+
+def _nonce(token):
+    return base64.urlsafe_b64decode(token[3:])[:12]
+
+
+def test_nonces_never_repeat_across_pool_refills_threads_and_forks(monkeypatch):
+    from bangfu.core import pii
+
+    monkeypatch.setattr(pii, "_NONCE_POOL", 3)  # refilled every 3 encryptions
+    nonces = [_nonce(encrypt(ID_NUMBER)) for _n in range(10)]
+    thread_nonces = []
+    thread = threading.Thread(target=lambda: thread_nonces.append(_nonce(encrypt("x"))))
+    thread.start()
+    thread.join()
+    reader, writer = os.pipe()
+    encrypt(ID_NUMBER)  # this process holds unused nonces in its pool now
+    child = os.fork()
+    if child == 0:  # the child sends its first nonce and leaves at once
+        os.write(writer, _nonce(encrypt(ID_NUMBER)))
+        os._exit(0)
+    os.waitpid(child, 0)
+    child_nonce = os.read(reader, 12)
+    parent_nonce = _nonce(encrypt(ID_NUMBER))
+    all_nonces = [*nonces, *thread_nonces, child_nonce, parent_nonce]
+    assert len(set(all_nonces)) == len(all_nonces) == 13
 
 
 def _flip(token, index):
