@@ -290,11 +290,12 @@ class Ledger:
                     errors[key] = " ".join(exc.messages)
 
     def clean_rows(self, table, plan):
-        """[(row number, data)] of the rows whose columns are valid; the others rejected."""
-        cleaned, step = [], max(len(table.rows) // 20, 1000)
-        for position, (number, raw) in enumerate(table.rows):
-            if position % step == 0:
-                self.progress(position / len(table.rows))
+        """[(row number, data)] of the rows whose columns are valid; the others rejected.
+        The rows are checked as they are read (``Table.stream``)."""
+        cleaned, step = [], max(table.expected // 20, 1000)
+        for position, (number, raw) in enumerate(table.stream()):
+            if position % step == 0 and table.expected:
+                self.progress(min(position / table.expected, 1))
             data, errors = self.clean_row(raw)
             for key, message in errors.items():
                 plan.reject(number, self.headers[key], self.shown(key, raw.get(key)), message)

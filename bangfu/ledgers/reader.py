@@ -3,18 +3,20 @@ module for CSV. Title rows, header aliases, unknown columns, blank and total row
 here; anything that is not a usable spreadsheet raises ``LedgerFileError`` with a clear message.
 """
 
+import collections
+import contextlib
 import csv
 import io
 import itertools
 import operator
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 from python_calamine import CalamineWorkbook
 
-from . import cleaning
+from . import cleaning, sheets
 
 HEADER_SEARCH_ROWS = 20
 SHARED_VALUES = 2000  # distinct values of a column kept as one copy each
@@ -40,15 +42,48 @@ class Column:
         return {cleaning.compact(name).lower() for name in (self.header, *self.aliases)}
 
 
-@dataclass
 class Table:
     """Rows of a ledger: ``rows`` are (spreadsheet row number, row), ``row.get(key)`` the raw
-    value of a column (None if the file has no such column)."""
+    value of a column (None if the file has no such column).
 
-    header_row: int
-    columns: dict  # column key → column index in the sheet
-    unknown: list = field(default_factory=list)  # headers we do not know (ignored)
-    rows: list = field(default_factory=list)
+    ``stream()`` hands the rows out while the rest of the sheet is still being read, so that
+    checking them overlaps with parsing the sheet; ``rows`` reads all of them first.
+    """
+
+    def __init__(self, header_row, columns, unknown, blocks, expected=0):
+        self.header_row = header_row
+        self.columns = columns  # column key → column index in the sheet
+        self.unknown = unknown  # headers we do not know (ignored)
+        self.expected = expected  # about how many data rows (0: not known), for progress
+        self._read, self._blocks, self._error = [], blocks, None
+
+    @property
+    def rows(self):
+        collections.deque(self.stream(), maxlen=0)
+        return self._read
+
+    def stream(self):
+        """Every (row number, row), read as they are handed out (the rows read so far first)."""
+        done = 0
+        while True:
+            if done < len(self._read):
+                block = self._read[done:]
+            elif self._error is not None:
+                raise self._error  # the file's problem again, not a table cut short
+            elif self._blocks is None:
+                return
+            else:
+                try:
+                    block = next(self._blocks, None)
+                except Exception as exc:
+                    self._error = exc
+                    raise
+                if block is None:
+                    self._blocks = None
+                    return
+                self._read.extend(block)
+            done += len(block)
+            yield from block
 
 
 def limits():
@@ -59,21 +94,25 @@ def limits():
     }
 
 
-def _sheet_rows(data, filename):
-    """The rows of the first sheet (cached formula values) from A1 on, as lists of cell
-    values, one at a time (a million-row sheet is never held as Python objects at once)."""
+def _sheet_rows(data, filename, *, whole=False):
+    """(rows, about how many): the rows of the first sheet (cached formula values) from A1
+    on, as lists of cell values, one at a time (a million-row sheet is never held as Python
+    objects at once); a large .xlsx sheet in parts parsed in the background, unless ``whole``."""
     name = filename.lower()
     if name.endswith(".csv"):
         for encoding in ("utf-8-sig", "gb18030"):
             try:
-                return csv.reader(io.StringIO(data.decode(encoding)))
+                text = data.decode(encoding)
             except UnicodeDecodeError:
                 continue
+            return csv.reader(io.StringIO(text)), text.count("\n")
         raise LedgerFileError(
             _("The CSV file is neither UTF-8 nor GB18030 text; save it again as UTF-8.")
         )
     if data[:4] == b"PK\x03\x04":
         _check_zip(data)
+        if not whole and (split := sheets.sheet_rows(data, lambda: _whole(data, filename))):
+            return split
     elif data[:8] == bytes.fromhex("d0cf11e0a1b11ae1"):
         pass  # .xls, or an encrypted .xlsx (also an OLE container): calamine tells which
     else:
@@ -84,7 +123,8 @@ def _sheet_rows(data, filename):
         sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
         rows = sheet.iter_rows()  # from row 1, but from the first used column: pad back to A
         padding = [""] * sheet.start[1] if sheet.start else []
-        return (padding + row for row in rows) if padding else rows
+        expected = sheet.end[0] + 1 if sheet.end else 0
+        return ((padding + row for row in rows) if padding else rows), expected
     except Exception as exc:  # calamine reports encryption, corruption and format errors alike
         message = str(exc).lower()
         if (
@@ -100,6 +140,11 @@ def _sheet_rows(data, filename):
             _("The spreadsheet cannot be read (%(error)s). Open and save it again in Excel or WPS.")
             % {"error": exc}
         ) from exc
+
+
+def _whole(data, filename):
+    """The rows of the first sheet, parsed in one piece."""
+    return _sheet_rows(data, filename, whole=True)[0]
 
 
 def _check_zip(data):
@@ -172,6 +217,14 @@ def _picker(positions):
 
 def read(data, filename, columns):
     """Read ``data`` (bytes) into a :class:`Table` for the ledger ``columns``."""
+    table = open_table(data, filename, columns)
+    table.rows  # noqa: B018 - every row read now
+    return table
+
+
+def open_table(data, filename, columns):
+    """The :class:`Table` of ``data`` (bytes) for the ledger ``columns``, its header read and
+    its rows streamed (a problem further down the file is raised while they are)."""
     if not data:
         raise LedgerFileError(_("The file is empty."))
     if len(data) > limits()["max_bytes"]:
@@ -179,9 +232,17 @@ def read(data, filename, columns):
             _("The file is larger than %(mb)s MB. Split it into several files.")
             % {"mb": limits()["max_bytes"] // (1024 * 1024)}
         )
+    with _csv_errors():
+        rows, expected = _sheet_rows(data, filename)
+        return _read_rows(iter(rows), columns, expected)
+
+
+@contextlib.contextmanager
+def _csv_errors():
+    """CSV rows are parsed lazily, while the table is read: their errors explained."""
     try:
-        return _read_rows(iter(_sheet_rows(data, filename)), columns)
-    except csv.Error as exc:  # CSV rows are parsed lazily, while the table is built
+        yield
+    except csv.Error as exc:
         raise LedgerFileError(
             _("The CSV file cannot be read (%(error)s). Save it again from Excel or WPS.")
             % {"error": exc}
@@ -203,7 +264,7 @@ def _shared(cells, known):
     return [cell if type(cell) is not str else known.setdefault(cell, cell) for cell in cells]
 
 
-def _read_rows(rows, columns):
+def _read_rows(rows, columns, expected):
     head = list(itertools.islice(rows, HEADER_SEARCH_ROWS))
     header, found, unknown = find_header(head, columns)
     missing = [c.header for c in columns if c.required and c.key not in found]
@@ -211,26 +272,34 @@ def _read_rows(rows, columns):
         raise LedgerFileError(
             _("Required columns are missing: %(columns)s.") % {"columns": "、".join(missing)}
         )
-    table = Table(header_row=header + 1, columns=found, unknown=unknown)
+    blocks = _data_blocks(itertools.chain(head[header + 1 :], rows), found, header + 1)
+    return Table(header + 1, found, unknown, blocks, max(expected - header - 1, 0))
+
+
+def _data_blocks(rows, found, number):
+    """Lists of (row number, row) of the data ``rows`` after the header (row ``number``),
+    without blank and total rows."""
     max_rows, positions, make_row = limits()["max_rows"], list(found.values()), row_type(found)
     # Coded columns repeat a few values a million times: keep one copy of each (until a
     # column shows it is not such a column), a block of rows at a time, column by column.
-    shared, pick, rows_out = [{} for _position in positions], _picker(positions), table.rows
-    number = header + 1  # the spreadsheet row number of the row before the block
-    for block in _blocks(itertools.chain(head[header + 1 :], rows)):
-        picked = list(zip(*map(pick, block), strict=True))  # a tuple per column
-        for position, known in enumerate(shared):
-            if known is not None:
-                picked[position] = _shared(picked[position], known)
-        for raw, cells in zip(block, zip(*picked, strict=True), strict=True):
-            number += 1
-            if not (cleaning.is_blank(cells) or cleaning.is_total_row(raw)):
-                rows_out.append((number, make_row(cells)))
-        if len(rows_out) > max_rows:
-            raise LedgerFileError(
-                _("More than %(n)s rows. Split the file into several files.") % {"n": max_rows}
-            )
-        shared = [None if k is None or len(k) > SHARED_VALUES else k for k in shared]
-    if not table.rows:
+    shared, pick, count = [{} for _position in positions], _picker(positions), 0
+    with _csv_errors():
+        for block in _blocks(rows):
+            picked = list(zip(*map(pick, block), strict=True))  # a tuple per column
+            for position, known in enumerate(shared):
+                if known is not None:
+                    picked[position] = _shared(picked[position], known)
+            kept = []
+            for raw, cells in zip(block, zip(*picked, strict=True), strict=True):
+                number += 1  # the spreadsheet row number of this row
+                if not (cleaning.is_blank(cells) or cleaning.is_total_row(raw)):
+                    kept.append((number, make_row(cells)))
+            count += len(kept)
+            if count > max_rows:
+                raise LedgerFileError(
+                    _("More than %(n)s rows. Split the file into several files.") % {"n": max_rows}
+                )
+            shared = [None if k is None or len(k) > SHARED_VALUES else k for k in shared]
+            yield kept
+    if not count:
         raise LedgerFileError(_("The sheet has a header row but no data rows."))
-    return table

@@ -29,7 +29,7 @@ from bangfu.core import bulk
 
 from .base import write_error_workbook
 from .models import ExportJob, ImportJob, ImportMode, JobStatus
-from .reader import LedgerFileError, limits, read
+from .reader import LedgerFileError, limits, open_table
 from .registry import LEDGERS
 
 logger = logging.getLogger(__name__)
@@ -155,7 +155,7 @@ def _run(job, write, share):
         )
         _progress(job, 2, _("Reading the file"))
         with job.file.open("rb") as handle:
-            table = read(handle.read(), job.file_name, ledger.columns)
+            table = open_table(handle.read(), job.file_name, ledger.columns)
         plan = ledger.plan(table)
         _record_plan(job, ledger, table, plan)
         del table  # the rows as read are not needed to write: their memory is reused

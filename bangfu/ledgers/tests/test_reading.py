@@ -91,6 +91,107 @@ def test_long_sheets_keep_row_numbers_values_and_types_across_blocks(settings, m
         read(data, "花名册.xlsx", LABORERS)
 
 
+def large_messy_ledger():
+    """Bytes of a ledger with a title over merged cells, gaps of empty rows, rows without
+    their first column, numbers, dates, a total row and a second sheet (the notes)."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["赫山区脱贫劳动力花名册"])
+    sheet.merge_cells("A1:I1")
+    sheet.append(HEADER)
+    for n in range(80):
+        if n % 13 == 4:
+            sheet.append([])  # an empty row: no <row> element at all
+        village = None if 30 <= n < 45 else "向阳村"  # parts that start in column B
+        status = datetime.datetime(2023, 5, n % 28 + 1) if n % 7 == 0 else f"状态{n}"
+        sheet.append([village, f"户{n // 3}", "脱贫户", f"人{n}", str(n), 13800000000 + n])
+        sheet.cell(sheet.max_row, 8, status)  # after an empty cell
+    sheet.append(["合计", None, None, "80人"])
+    book.create_sheet("填表说明").append(["说明", "每行一人"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _rows(table):
+    return [(number, tuple(row)) for number, row in table.rows]
+
+
+def test_a_large_sheet_read_in_parts_gives_exactly_the_rows_read_whole(monkeypatch):
+    from bangfu.ledgers import sheets
+
+    data = large_messy_ledger()
+    whole = read(data, "花名册.xlsx", LABORERS)
+    parsed, parse = [], sheets._parse
+    monkeypatch.setattr(sheets, "PART_BYTES", 700)  # a few rows per part
+    monkeypatch.setattr(sheets, "READ_BYTES", 256)
+    monkeypatch.setattr(sheets, "_parse", lambda book: parsed.append(1) or parse(book))
+    table = read(data, "花名册.xlsx", LABORERS)
+    assert len(parsed) > 10  # really read in parts
+    assert (table.header_row, table.unknown, _rows(table)) == (
+        whole.header_row,
+        whole.unknown,
+        _rows(whole),
+    )
+    assert len(table.rows) == 80 and table.rows[-1][0] == 2 + 80 + 6  # 6 empty rows on the way
+    assert table.rows[0][1].get("work_status") == datetime.date(2023, 5, 1)
+
+
+def _rewritten(data, change):
+    """``data`` (an .xlsx) with ``change`` applied to its first sheet's XML."""
+    source, buffer = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                content = change(content)
+            target.writestr(info.filename, content)
+    return buffer.getvalue()
+
+
+def test_a_sheet_that_cannot_be_cut_is_read_whole_and_a_broken_one_refused(monkeypatch):
+    import re
+
+    from django.utils import translation
+
+    from bangfu.ledgers import reader, sheets
+
+    data = large_messy_ledger()
+    whole = _rows(read(data, "花名册.xlsx", LABORERS))
+    monkeypatch.setattr(sheets, "PART_BYTES", 700)
+    monkeypatch.setattr(sheets, "READ_BYTES", 256)
+    read_whole, reread = [], reader._whole
+    monkeypatch.setattr(reader, "_whole", lambda *args: read_whole.append(1) or reread(*args))
+    unnumbered = _rewritten(data, lambda xml: re.sub(rb'<row r="\d+"', b"<row", xml))
+    assert _rows(read(unnumbered, "花名册.xlsx", LABORERS)) == whole
+    assert read_whole == [1]
+
+    def broken_in_the_middle(xml):
+        middle = xml.index(b"</c>", len(xml) // 2)
+        return xml[:middle] + b"</x>" + xml[middle + 4 :]
+
+    broken = _rewritten(data, broken_in_the_middle)
+    with translation.override("en"), pytest.raises(LedgerFileError, match="cannot be read"):
+        read(broken, "花名册.xlsx", LABORERS)
+
+
+def test_rows_are_streamed_and_a_problem_further_down_is_raised_each_time(settings, monkeypatch):
+    from bangfu.ledgers import reader
+
+    monkeypatch.setattr(reader, "BLOCK", 3)
+    settings.BANGFU_LEDGER_MAX_ROWS = 5
+    body = [
+        ["向阳村", f"户{n}", "脱贫户", f"人{n}", str(n), "", "全劳动力", "务农"] for n in range(8)
+    ]
+    table = reader.open_table(workbook_bytes([HEADER[:8], *body]), "花名册.xlsx", LABORERS)
+    rows = table.stream()
+    assert next(rows)[1].get("name") == "人0"  # handed out before the rest is read
+    with pytest.raises(LedgerFileError, match="5"):
+        list(rows)
+    with pytest.raises(LedgerFileError, match="5"):
+        table.rows  # noqa: B018 - never a table cut short
+
+
 def test_formulas_give_their_cached_values_and_csv_is_read_in_gb18030():
     book = openpyxl.Workbook()
     book.active.append(HEADER)
