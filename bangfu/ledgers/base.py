@@ -38,6 +38,7 @@ class Plan:
     rows: list = field(default_factory=list)  # (row number, action, data) for valid rows
     errors: list = field(default_factory=list)  # RowError
     rejected_rows: set = field(default_factory=set)
+    raw: dict = field(default_factory=dict)  # row number → row as read, if rejected when cleaned
 
     @property
     def counts(self):
@@ -299,7 +300,9 @@ class Ledger:
             data, errors = self.clean_row(raw)
             for key, message in errors.items():
                 plan.reject(number, self.headers[key], self.shown(key, raw.get(key)), message)
-            if not errors:
+            if errors:
+                plan.raw[number] = raw  # for the error workbook
+            else:
                 cleaned.append((number, data))
         return cleaned
 
@@ -348,9 +351,10 @@ def _as_uploaded(value):
     return value
 
 
-def write_error_workbook(target, ledger, table, plan):
+def write_error_workbook(target, ledger, table, plan, rows=None):
     """The rejected rows as in the file, plus their row number and an error column, to fix and
-    upload again."""
+    upload again. ``rows``: (row number, row as read) in order, among them every rejected row
+    (by default the table's kept rows)."""
     from bangfu.core.exports import write_xlsx
 
     messages = defaultdict(list)
@@ -360,7 +364,7 @@ def write_error_workbook(target, ledger, table, plan):
     header = [_("Row"), *(ledger.headers[key] for key in keys), _("Errors")]
     rows = (
         [number, *(_as_uploaded(raw.get(key)) for key in keys), "；".join(messages[number])]
-        for number, raw in table.rows
+        for number, raw in (table.stream() if rows is None else rows)
         if number in messages
     )
     return write_xlsx(target, _("Rejected rows"), header, rows)

@@ -3,7 +3,6 @@ module for CSV. Title rows, header aliases, unknown columns, blank and total row
 here; anything that is not a usable spreadsheet raises ``LedgerFileError`` with a clear message.
 """
 
-import collections
 import contextlib
 import csv
 import io
@@ -43,11 +42,12 @@ class Column:
 
 
 class Table:
-    """Rows of a ledger: ``rows`` are (spreadsheet row number, row), ``row.get(key)`` the raw
-    value of a column (None if the file has no such column).
+    """Rows of a ledger, each (spreadsheet row number, row) with ``row.get(key)`` the raw value
+    of a column (None if the file has no such column).
 
-    ``stream()`` hands the rows out while the rest of the sheet is still being read, so that
-    checking them overlaps with parsing the sheet; ``rows`` reads all of them first.
+    ``stream()`` hands the rows out as the sheet is read, once, and keeps none of them:
+    checking them overlaps with parsing the sheet, and a million rows as read are never all
+    in memory beside what is made of them. :func:`read` keeps them all in ``rows``.
     """
 
     def __init__(self, header_row, columns, unknown, blocks, expected=0):
@@ -55,34 +55,17 @@ class Table:
         self.columns = columns  # column key → column index in the sheet
         self.unknown = unknown  # headers we do not know (ignored)
         self.expected = expected  # about how many data rows (0: not known), for progress
-        self._read, self._blocks, self._error = [], blocks, None
-
-    @property
-    def rows(self):
-        collections.deque(self.stream(), maxlen=0)
-        return self._read
+        self.count = 0  # data rows handed out so far
+        self.rows = None  # every row, once read() has read them
+        self._blocks = blocks
 
     def stream(self):
-        """Every (row number, row), read as they are handed out (the rows read so far first)."""
-        done = 0
-        while True:
-            if done < len(self._read):
-                block = self._read[done:]
-            elif self._error is not None:
-                raise self._error  # the file's problem again, not a table cut short
-            elif self._blocks is None:
-                return
-            else:
-                try:
-                    block = next(self._blocks, None)
-                except Exception as exc:
-                    self._error = exc
-                    raise
-                if block is None:
-                    self._blocks = None
-                    return
-                self._read.extend(block)
-            done += len(block)
+        """Every (row number, row): the kept ones, or else as they are read."""
+        if self.rows is not None:
+            yield from self.rows
+            return
+        for block in self._blocks:
+            self.count += len(block)
             yield from block
 
 
@@ -218,7 +201,7 @@ def _picker(positions):
 def read(data, filename, columns):
     """Read ``data`` (bytes) into a :class:`Table` for the ledger ``columns``."""
     table = open_table(data, filename, columns)
-    table.rows  # noqa: B018 - every row read now
+    table.rows = list(table.stream())
     return table
 
 

@@ -154,11 +154,10 @@ def _run(job, write, share):
             job, share[0] + 15 + (share[1] - 15) * done, _("Checking rows")
         )
         _progress(job, 2, _("Reading the file"))
-        with job.file.open("rb") as handle:
-            table = open_table(handle.read(), job.file_name, ledger.columns)
+        table = _open(job, ledger)
         plan = ledger.plan(table)
         _record_plan(job, ledger, table, plan)
-        del table  # the rows as read are not needed to write: their memory is reused
+        del table
         if not write:
             job.status = JobStatus.CHECKED
         elif job.mode == ImportMode.ALL and plan.errors:
@@ -212,9 +211,24 @@ def _discard_upload(job):
         type(job).objects.filter(pk=job.pk).update(file="")
 
 
+def _open(job, ledger):
+    """The job's file as a :class:`Table` (its rows streamed)."""
+    with job.file.open("rb") as handle:
+        return open_table(handle.read(), job.file_name, ledger.columns)
+
+
+def _rejected_rows(job, ledger, plan):
+    """(row number, row as read) of the rejected rows, in order: those rejected when cleaned
+    were kept; for any rejected after (the same person twice, someone registered elsewhere)
+    the file is read again."""
+    if plan.rejected_rows <= plan.raw.keys():
+        return sorted(plan.raw.items())
+    return (row for row in _open(job, ledger).stream() if row[0] in plan.rejected_rows)
+
+
 def _record_plan(job, ledger, table, plan):
     counts = plan.counts
-    job.rows = len(table.rows)
+    job.rows = table.count
     job.created, job.updated = counts["created"], counts["updated"]
     job.unchanged, job.rejected = counts["unchanged"], counts["rejected"]
     job.error_count = len(plan.errors)
@@ -223,7 +237,9 @@ def _record_plan(job, ledger, table, plan):
         job.error_workbook.delete(save=False)
     if plan.errors:
         with tempfile.NamedTemporaryFile(suffix=".xlsx") as handle:
-            write_error_workbook(handle.name, ledger, table, plan)
+            write_error_workbook(
+                handle.name, ledger, table, plan, _rejected_rows(job, ledger, plan)
+            )
             stem = os.path.splitext(job.file_name)[0]
             job.error_workbook.save(f"{stem}-errors.xlsx", File(handle), save=False)
     job.save()

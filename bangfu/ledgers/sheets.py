@@ -11,6 +11,7 @@ cannot be cut this way (no row numbers, rows out of order, an unusual layout, a 
 cannot parse) is read whole instead, from where the parts stopped, by the usual path that
 reports a broken file clearly.
 """
+
 import io
 import itertools
 import queue

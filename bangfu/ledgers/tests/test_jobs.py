@@ -24,7 +24,7 @@ from bangfu.labor.models import Laborer
 from bangfu.ledgers import services
 from bangfu.ledgers.models import ImportJob, JobStatus
 
-from .test_laborer_import import HEADER, ident, row
+from .test_laborer_import import GOOD, HEADER, SPOUSE, ident, row
 
 pytestmark = pytest.mark.django_db
 
@@ -88,6 +88,28 @@ def test_upload_preview_confirm_valid_rows_and_download_errors(
     assert not LogEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(Laborer)
     ).exists()  # one event for the import, not one per row
+
+
+def test_the_error_workbook_has_every_rejected_row_as_uploaded(
+    login, django_capture_on_commit_callbacks
+):
+    """Rows rejected while cleaned are kept; rows rejected after (the same person twice) are
+    read from the file again: both appear as they were typed."""
+    rows = [
+        row(),
+        row(name="坏一", number="123"),
+        row(name="张三", number=GOOD[:-1] + " " + GOOD[-1]),  # the same person, typed apart
+        row(name="李四", number=SPOUSE),
+    ]
+    client = login("cangshuipu")
+    job, _response = upload(client, django_capture_on_commit_callbacks, rows)
+    assert (job.rows, job.created, job.rejected) == (4, 1, 3)
+    errors = client.get(reverse("ledgers:import-errors", args=[job.pk]))
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(errors.streaming_content))).active
+    listed = {r[0]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert sorted(listed) == [3, 4, 5]
+    assert listed[4][7] == "123" and listed[5][7] == GOOD[:-1] + " " + GOOD[-1]
+    assert "3" in listed[5][-1] and "5" in listed[5][-1]  # both rows of the person named
 
 
 def test_all_or_nothing_with_rejected_rows_fails_and_writes_nothing(
