@@ -23,7 +23,7 @@ from django.db.models.functions import Collate
 WHOLE_TABLE_FACTOR = 2  # see among()
 LOCK_WAIT = "5s"  # see indexes_rebuilt()
 LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's SQLSTATE when lock_timeout runs out
-COPY_ROWS = 50_000  # rows per COPY statement of a large insert (see _copy)
+COPY_ROWS = 50_000  # rows per COPY statement (see _copy)
 _TYPE_MODIFIER = re.compile(r"\(.*\)")  # varchar(20) → varchar: a type name for COPY
 logger = logging.getLogger(__name__)
 
@@ -57,31 +57,43 @@ def _copy_sql(target, model, fields):
 
 
 def _copy(cursor, statement, rows):
-    """COPY ``rows`` with ``statement`` (``_copy_sql``) on the psycopg ``cursor``; the row
-    count. More than COPY_ROWS rows are written by a second thread, COPY_ROWS at a time with
-    the references of each batch checked at its end (constraints made immediate), while this
-    thread builds the next ones: the server's checks overlap Python's work instead of all
-    running after it. ``rows`` must not query the database meanwhile."""
-    first = list(itertools.islice(rows, COPY_ROWS))
-    if len(first) < COPY_ROWS:
-        return _copy_batch(cursor, statement, first)
+    """COPY ``rows`` with ``statement`` (``_copy_sql``) on the psycopg ``cursor``, COPY_ROWS
+    at a time (``_behind``), the references of each batch checked at its end (constraints made
+    immediate): the server checks a batch while Python builds the next, instead of all of them
+    after the last; the row count."""
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    count = _behind(rows, lambda batch: _copy_batch(cursor, statement, batch), COPY_ROWS)
+    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    return count
+
+
+def _behind(rows, write, size):
+    """Hand ``rows`` to ``write`` in lists of ``size``; the row count. Beyond one list, a
+    second thread writes them while this one builds the next (psycopg waits for the server
+    without the GIL): the database's work overlaps Python's. ``rows`` must
+    not query the database meanwhile; an error on either side stops both and is raised."""
+    rows = iter(rows)
+    first = list(itertools.islice(rows, size))
+    if len(first) < size:
+        if first:
+            write(first)
+        return len(first)
     batches, failed = queue.Queue(maxsize=2), []
 
-    def write(batch):
+    def writing(batch):
         while batch is not None:
             if not failed:  # after a failure: only take the batches until the end
                 try:
-                    _copy_batch(cursor, statement, batch)
+                    write(batch)
                 except BaseException as exc:  # noqa: BLE001 - raised again below
                     failed.append(exc)
             batch = batches.get()
 
-    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    writer = threading.Thread(target=write, args=(first,), name="bangfu-copy")
+    writer = threading.Thread(target=writing, args=(first,), name="bangfu-write")
     writer.start()
     count = len(first)
     try:
-        while not failed and (batch := list(itertools.islice(rows, COPY_ROWS))):
+        while not failed and (batch := list(itertools.islice(rows, size))):
             batches.put(batch)
             count += len(batch)
     finally:
@@ -89,7 +101,6 @@ def _copy(cursor, statement, rows):
         writer.join()
     if failed:
         raise failed[0]
-    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     return count
 
 
@@ -168,15 +179,11 @@ def upsert(model, fields, rows, *, key, update, only_if_same=None):
 
 
 def _executemany(sql, rows, batch_size=5000):
-    count, batch = 0, []
+    """``executemany`` of ``sql`` over ``rows``, ``batch_size`` at a time (a writing thread
+    gains nothing here: sqlite3 binds every value holding the GIL); the row count."""
+    count, rows = 0, iter(rows)
     with connection.cursor() as cursor:
-        for row in rows:
-            batch.append(row)
-            if len(batch) == batch_size:
-                cursor.executemany(sql, batch)
-                count += len(batch)
-                batch = []
-        if batch:
+        while batch := list(itertools.islice(rows, batch_size)):
             cursor.executemany(sql, batch)
             count += len(batch)
     return count
