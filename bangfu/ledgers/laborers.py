@@ -6,7 +6,7 @@ importing the same file twice changes nothing the second time.
 """
 
 from collections import defaultdict
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 
 from django.db import connection
 from django.db.models import Count, Min
@@ -56,7 +56,7 @@ LABORER_FIELDS = (
     "work_intention",
 )
 # what an import may change, as registered (``registry()``) and as in the file (cleaned rows)
-REGISTERED_VALUES = itemgetter(*LABORER_FIELDS, *(f"household__{f}" for f in HOUSEHOLD_FIELDS))
+REGISTERED_VALUES = attrgetter(*LABORER_FIELDS, *(f"household__{f}" for f in HOUSEHOLD_FIELDS))
 FILE_VALUES = itemgetter(*LABORER_FIELDS, *HOUSEHOLD_FIELDS)
 LABORER_COLUMNS = (
     "household_id",
@@ -123,7 +123,7 @@ class LaborerLedger(Ledger):
         cleaned.sort(key=lambda item: item[1]["id_index"])
         keys = dict.fromkeys(data["id_index"] for _n, data in cleaned)
         with bulk.among(Laborer, "id_index", keys) as among:
-            registry = Merge(self.registry(among), key=lambda values: values["id_index"])
+            registry = Merge(self.registry(among), key=attrgetter("id_index"))
             visible = Merge(
                 bulk.in_key_order(Laborer.objects.restrict(self.user).filter(among), "id_index")
                 .values_list("id_index", flat=True)
@@ -134,7 +134,7 @@ class LaborerLedger(Ledger):
                 for start in range(0, len(cleaned), CHUNK):
                     chunk = cleaned[start : start + CHUNK]
                     last = chunk[-1][1]["id_index"]
-                    existing = {values["id_index"]: values for values in registry.upto(last)}
+                    existing = {values.id_index: values for values in registry.upto(last)}
                     self.classify(plan, chunk, duplicates, existing, set(visible.upto(last)))
             finally:  # their cursors closed before the staged keys are dropped
                 registry.close()
@@ -144,7 +144,7 @@ class LaborerLedger(Ledger):
     def registry(self, among):
         """The registered laborers ``among`` the file's (a filter, which may let others
         through: ``classify`` looks up only the file's keys) with their households' village,
-        head and categories, in blind-index order (dicts, streamed)."""
+        head and categories, in blind-index order (named tuples, streamed)."""
         fields = (
             "id_index",
             "household_id",
@@ -154,9 +154,8 @@ class LaborerLedger(Ledger):
             "household__region__name",
             *(f"household__{name}" for name in HOUSEHOLD_FIELDS),
         )
-        rows = bulk.in_key_order(Laborer.objects.filter(among), "id_index").values_list(*fields)
-        for values in rows.iterator(chunk_size=CHUNK):
-            yield dict(zip(fields, values, strict=True))
+        rows = bulk.in_key_order(Laborer.objects.filter(among), "id_index")
+        return rows.values_list(*fields, named=True).iterator(chunk_size=CHUNK)
 
     def classify(self, plan, chunk, duplicates, existing, visible):
         """Compare cleaned rows with their registered laborers (``existing``, of which the
@@ -186,21 +185,21 @@ class LaborerLedger(Ledger):
                 message = _(
                     "This person is registered outside your data scope; ask the district office."
                 )
-            elif current and (current["household__region_id"], current["household__head_name"]) != (
+            elif current and (current.household__region_id, current.household__head_name) != (
                 data["village"].code,
                 data["head_name"],
             ):
                 message = _(
                     "This person is registered in another household (head %(head)s, %(village)s)."
                 ) % {
-                    "head": current["household__head_name"],
-                    "village": current["household__region__name"],
+                    "head": current.household__head_name,
+                    "village": current.household__region__name,
                 }
             if message:
                 plan.reject(number, self.headers["id_number"], _masked(data["id_number"]), message)
                 continue
             for key in self.absent if current else ():
-                data[key] = current[key]
+                data[key] = getattr(current, key)
             if current is None:
                 action = "create"
             elif REGISTERED_VALUES(current) != FILE_VALUES(data):
