@@ -35,7 +35,9 @@ def next_id(model):
 
 
 def insert(model, fields, rows):
-    """Insert ``rows`` (tuples of column values for ``fields``) into ``model``'s table."""
+    """Insert ``rows`` (tuples of column values for ``fields``) into ``model``'s table; the
+    row count. On PostgreSQL the references are checked as the rows go in (at the end of
+    each batch, not at the commit): insert parents before their children."""
     table = connection.ops.quote_name(model._meta.db_table)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor, connection.wrap_database_errors:  # IntegrityError…
@@ -48,8 +50,9 @@ def insert(model, fields, rows):
 
 def _copy_sql(target, model, fields):
     """(statement, column types) to COPY rows of ``model``'s ``fields`` into ``target`` in
-    PostgreSQL's binary format, a third of the cost of the text one (values of the columns'
-    own types: dates as dates, Decimals for numeric)."""
+    PostgreSQL's binary format, a third of the cost of the text one. Values must be of the
+    columns' own types (dates as dates, Decimals for numeric, lists or dicts for JSON) and
+    within their ranges: binary integers are not range-checked by psycopg."""
     columns = [model._meta.get_field(name) for name in fields]
     quoted = ", ".join(connection.ops.quote_name(column.column) for column in columns)
     types = [_TYPE_MODIFIER.sub("", column.db_type(connection)) for column in columns]

@@ -60,11 +60,14 @@ class Table:
         self._blocks = blocks
 
     def stream(self):
-        """Every (row number, row): the kept ones, or else as they are read."""
+        """Every (row number, row): the kept ones, or else as they are read (once)."""
         if self.rows is not None:
             yield from self.rows
             return
-        for block in self._blocks:
+        if self._blocks is None:
+            raise RuntimeError("the rows of this table were streamed already")
+        blocks, self._blocks = self._blocks, None
+        for block in blocks:
             self.count += len(block)
             yield from block
 
@@ -215,20 +218,28 @@ def open_table(data, filename, columns):
             _("The file is larger than %(mb)s MB. Split it into several files.")
             % {"mb": limits()["max_bytes"] // (1024 * 1024)}
         )
-    with _csv_errors():
+    with _read_errors():
         rows, expected = _sheet_rows(data, filename)
         return _read_rows(iter(rows), columns, expected)
 
 
 @contextlib.contextmanager
-def _csv_errors():
-    """CSV rows are parsed lazily, while the table is read: their errors explained."""
+def _read_errors():
+    """Problems found while the rows are read (CSV rows and sheet parts are parsed lazily),
+    explained."""
     try:
         yield
     except csv.Error as exc:
         raise LedgerFileError(
             _("The CSV file cannot be read (%(error)s). Save it again from Excel or WPS.")
             % {"error": exc}
+        ) from exc
+    except sheets.RowsOutOfOrder as exc:
+        raise LedgerFileError(
+            _(
+                "The rows of the sheet are stored out of order. Open the file in Excel or WPS, "
+                "save it again and upload it again."
+            )
         ) from exc
 
 
@@ -266,7 +277,7 @@ def _data_blocks(rows, found, number):
     # Coded columns repeat a few values a million times: keep one copy of each (until a
     # column shows it is not such a column), a block of rows at a time, column by column.
     shared, pick, count = [{} for _position in positions], _picker(positions), 0
-    with _csv_errors():
+    with _read_errors():
         for block in _blocks(rows):
             picked = list(zip(*map(pick, block), strict=True))  # a tuple per column
             for position, known in enumerate(shared):

@@ -7,9 +7,11 @@ MB), a thread cuts the XML at row boundaries into parts that are complete sheets
 parse them, and the reading thread turns each parsed part into Python rows, in order, while
 the next ones are being parsed. Rows keep their spreadsheet positions: each part says where
 it starts (the rows' ``r`` attributes), empty rows between parts are put back. A sheet that
-cannot be cut this way (no row numbers, rows out of order, an unusual layout, a part calamine
-cannot parse) is read whole instead, from where the parts stopped, by the usual path that
-reports a broken file clearly.
+cannot be cut this way (no row numbers, an unusual layout, a part calamine cannot parse) is
+read whole instead, from where the parts stopped, by the usual path that reports a broken file
+clearly; rows stored out of order across parts raise :class:`RowsOutOfOrder`. Workbooks with
+large shared strings (as Excel and WPS save them) are read whole: every part would parse the
+shared strings again.
 """
 
 import io
@@ -23,6 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 from python_calamine import CalamineWorkbook
 
 PART_BYTES = 32 * 2**20  # XML per part; a sheet at most this large is read whole
+SHARED_STRINGS_BYTES = 4 * 2**20  # larger shared strings (parsed again for every part): whole
 READ_BYTES = 4 * 2**20  # inflated from the archive at a time
 HEAD_LIMIT = 4 * 2**20  # the XML before <sheetData> (columns, views) is never larger
 PARSERS = 2  # parts parsed at once (calamine parses without the GIL: one per core)
@@ -41,6 +44,10 @@ _ROW_NUMBER = re.compile(rb"\br=\"(\d+)\"")
 
 class Unsplittable(Exception):
     """The sheet cannot be read in parts: read it whole."""
+
+
+class RowsOutOfOrder(Exception):
+    """A part starts before rows already handed out: the file stores its rows out of order."""
 
 
 def first_sheet(archive):
@@ -70,6 +77,11 @@ def sheet_rows(data, whole):
         name = first_sheet(archive)
         if name is None or archive.getinfo(name).file_size <= PART_BYTES:
             return None
+        if any(
+            i.file_size > SHARED_STRINGS_BYTES and i.filename.lower().endswith("sharedstrings.xml")
+            for i in archive.infolist()
+        ):
+            return None  # every part would parse them again: read the sheet whole
         with archive.open(name) as stream:  # the dimension, if given, says how many rows
             dimension = _DIMENSION_ROWS.search(stream.read(HEAD_LIMIT // 64))
     except (zipfile.BadZipFile, KeyError, NotImplementedError, ValueError, OSError):
@@ -83,25 +95,34 @@ def _rows(archive, name, whole):
     cutter = threading.Thread(target=_submit, args=(archive, name, pool, futures, stop))
     cutter.daemon = True
     cutter.start()
-    expected = 0  # the index of the next row to hand out
+    expected, width = 0, 0  # the index of the next row to hand out; the widest part's width
     try:
         while (sheet := _next(futures)) is not None:
             if sheet.start is None:
                 continue  # a part of empty rows: the next part's start accounts for them
             (first, column), rows = sheet.start, sheet.to_python(skip_empty_area=True)
             del sheet
-            if first < expected:
-                raise Unsplittable
+            if first < expected:  # rows handed out already cannot be taken back
+                raise RowsOutOfOrder
             yield from ([] for _gap in range(first - expected))
-            padding = [""] * column
+            # from column A, and as wide as the parts before (the first holds the header):
+            # empty cells are "" as when the sheet is read whole
+            used = column + (len(rows[0]) if rows else 0)
+            left, right, width = [""] * column, [""] * max(width - used, 0), max(width, used)
             for row in rows:
-                yield padding + row if column else row
+                yield left + row + right if left or right else row
             expected = first + len(rows)
     except Unsplittable:
+        _stop(stop, pool)
         yield from itertools.islice(whole(), expected, None)
     finally:
-        stop.set()
-        pool.shutdown(wait=False, cancel_futures=True)
+        _stop(stop, pool)
+
+
+def _stop(stop, pool):
+    """No more parts: the cutter ends, parts not started are dropped."""
+    stop.set()
+    pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _next(futures):
@@ -119,10 +140,11 @@ def _submit(archive, name, pool, futures, stop):
     """Cut the sheet into parts and have the pool parse them, in order (then None; or the
     exception that stopped the cutting)."""
     try:
-        others = [
+        others = [  # what calamine needs to read the sheet: not the other sheets or media
             (info.filename, archive.read(info))
             for info in archive.infolist()
             if info.filename != name
+            and not info.filename.startswith(("xl/worksheets/", "xl/media/", "xl/drawings/"))
         ]
         for xml in _cut(archive, name):
             book = io.BytesIO()

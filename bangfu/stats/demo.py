@@ -562,7 +562,7 @@ def load_scale(laborers, seed=SEED):
                         day,
                         "规模测试",
                         False,
-                        "[]",
+                        [],
                         gen.actor.pk,
                         now,
                     )

@@ -118,16 +118,17 @@ def _rows(table):
 
 
 def test_a_large_sheet_read_in_parts_gives_exactly_the_rows_read_whole(monkeypatch):
-    from bangfu.ledgers import sheets
+    from bangfu.ledgers import reader, sheets
 
     data = large_messy_ledger()
     whole = read(data, "花名册.xlsx", LABORERS)
-    parsed, parse = [], sheets._parse
+    parsed, parse, read_whole, reread = [], sheets._parse, [], reader._whole
     monkeypatch.setattr(sheets, "PART_BYTES", 700)  # a few rows per part
     monkeypatch.setattr(sheets, "READ_BYTES", 256)
     monkeypatch.setattr(sheets, "_parse", lambda book: parsed.append(1) or parse(book))
+    monkeypatch.setattr(reader, "_whole", lambda *args: read_whole.append(1) or reread(*args))
     table = read(data, "花名册.xlsx", LABORERS)
-    assert len(parsed) > 10  # really read in parts
+    assert len(parsed) > 10 and not read_whole  # really read in parts, none of them whole
     assert (table.header_row, table.unknown, _rows(table)) == (
         whole.header_row,
         whole.unknown,
@@ -173,6 +174,42 @@ def test_a_sheet_that_cannot_be_cut_is_read_whole_and_a_broken_one_refused(monke
     broken = _rewritten(data, broken_in_the_middle)
     with translation.override("en"), pytest.raises(LedgerFileError, match="cannot be read"):
         read(broken, "花名册.xlsx", LABORERS)
+
+    def row_five_last(xml):  # rows handed out already cannot be taken back: refused
+        start = xml.index(b'<row r="5"')
+        end = xml.index(b"</row>", start) + len(b"</row>")
+        rest = xml[:start] + xml[end:]
+        close = rest.index(b"</sheetData>")
+        return rest[:close] + xml[start:end] + rest[close:]
+
+    with translation.override("en"), pytest.raises(LedgerFileError, match="out of order"):
+        read(_rewritten(data, row_five_last), "花名册.xlsx", LABORERS)
+
+
+def test_shared_strings_are_read_in_parts_unless_they_are_large(monkeypatch):
+    """Excel and WPS keep texts in one shared table, which every part would parse again."""
+    import xlsxwriter
+
+    from bangfu.ledgers import sheets
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer)  # shared strings (not constant_memory)
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, HEADER[:8])
+    for n in range(60):
+        sheet.write_row(n + 1, 0, ["向阳村", f"户{n}", "脱贫户", f"人{n}", str(n), "", "全劳动力"])
+    book.close()
+    data = buffer.getvalue()
+    assert "xl/sharedStrings.xml" in zipfile.ZipFile(io.BytesIO(data)).namelist()
+    whole = _rows(read(data, "花名册.xlsx", LABORERS))
+    parsed, parse = [], sheets._parse
+    monkeypatch.setattr(sheets, "_parse", lambda book: parsed.append(1) or parse(book))
+    monkeypatch.setattr(sheets, "PART_BYTES", 700)
+    monkeypatch.setattr(sheets, "READ_BYTES", 256)
+    assert _rows(read(data, "花名册.xlsx", LABORERS)) == whole and len(parsed) > 3
+    parsed.clear()
+    monkeypatch.setattr(sheets, "SHARED_STRINGS_BYTES", 10)
+    assert _rows(read(data, "花名册.xlsx", LABORERS)) == whole and not parsed  # one piece
 
 
 def test_rows_are_streamed_and_a_problem_further_down_is_raised_while_they_are(
