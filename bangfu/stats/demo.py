@@ -11,7 +11,7 @@ import random
 import time
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from bangfu.accounts.models import User
 from bangfu.core.dates import add_months, month_start
@@ -518,6 +518,7 @@ def load_scale(laborers, seed=SEED):
         )
         workshops, changes, positions, shop_village, shop_positions = [], [], [], {}, {}
         now = datetime.datetime.now(datetime.UTC)
+        no_checks = StatusChange._meta.get_field("check_result").get_db_prep_value([], connection)
         for i in range(n_workshops):
             wid, village = first_w + i, villages[i % len(villages)]
             fate = rng.random()
@@ -562,7 +563,7 @@ def load_scale(laborers, seed=SEED):
                         day,
                         "规模测试",
                         False,
-                        [],
+                        no_checks,
                         gen.actor.pk,
                         now,
                     )
