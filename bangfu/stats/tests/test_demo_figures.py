@@ -160,16 +160,3 @@ def test_stats_need_the_permission(demo, api, users):
     assert client.get("/api/v1/stats/summary/", {"year": "2023"}).status_code == 403
     assert api().get("/api/v1/stats/summary/", {"year": "2023"}).status_code == 401
     assert api("district").get("/api/v1/stats/summary/", {"year": "20x3"}).status_code == 400
-
-
-@pytest.mark.django_db
-def test_the_scale_dataset_loads_with_its_values_as_the_models_read_them():
-    """``load_scale`` writes with COPY (binary on PostgreSQL): JSON as JSON, dates as dates."""
-    from bangfu.labor.models import Employment, Laborer
-    from bangfu.stats.demo import load_scale
-    from bangfu.workshops.models import StatusChange
-
-    load_scale(60)
-    assert Laborer.objects.count() == 60 and Employment.objects.exists()
-    assert all(change.check_result == [] for change in StatusChange.objects.all()[:20])
-    assert Laborer.objects.filter(birth_date__isnull=False).count() == 60
