@@ -73,8 +73,8 @@ def _copy(cursor, statement, rows):
 def _behind(rows, write, size):
     """Hand ``rows`` to ``write`` in lists of ``size``; the row count. Beyond one list, a
     second thread writes them while this one builds the next (psycopg waits for the server
-    without the GIL): the database's work overlaps Python's. ``rows`` must
-    not query the database meanwhile; an error on either side stops both and is raised."""
+    without the GIL): the database's work overlaps Python's. ``rows`` must not query the
+    database meanwhile; an error on either side stops both and is raised."""
     rows = iter(rows)
     first = list(itertools.islice(rows, size))
     if len(first) < size:
