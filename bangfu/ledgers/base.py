@@ -8,8 +8,9 @@ A ledger subclasses :class:`Ledger`: ``columns`` (the template and the reader), 
 """
 
 import datetime
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -42,10 +43,14 @@ class Plan:
 
     @property
     def counts(self):
-        counts = {"created": 0, "updated": 0, "unchanged": 0}
-        for _row, action, _data in self.rows:
-            counts[{"create": "created", "update": "updated"}.get(action, "unchanged")] += 1
-        return {**counts, "rejected": len(self.rejected_rows)}
+        actions = Counter(map(itemgetter(1), self.rows))  # one pass at C speed (a million rows)
+        created, updated = actions["create"], actions["update"]
+        return {
+            "created": created,
+            "updated": updated,
+            "unchanged": len(self.rows) - created - updated,
+            "rejected": len(self.rejected_rows),
+        }
 
     def reject(self, number, column, value, message):
         self.errors.append(RowError(number, str(column), value, str(message)))

@@ -2,6 +2,7 @@
 raises ``ValueError`` with a message meant for the row's error column."""
 
 import datetime
+import itertools
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
@@ -110,7 +111,27 @@ def money(value):
 
 
 def is_blank(cells):
-    return all(cell is None or cell == "" or text(cell) == "" for cell in cells)
+    """No cell with anything but spaces in it (``text`` of every cell empty)."""
+    for cell in cells:
+        if type(cell) is str and unicodedata.is_normalized("NFKC", cell):
+            if cell.strip():  # what text() would keep of it (the common case, at C speed)
+                return False
+        elif cell is not None and text(cell) != "":
+            return False
+    return True
+
+
+def may_hold_totals(rows):
+    """False if none of ``rows`` can be a total row (``is_total_row``): one search through
+    their first cells instead of a check per row."""
+    firsts = list(itertools.islice(zip(*rows, strict=False), 3))  # as far as all rows reach
+    if len(firsts) < min(3, max(map(len, rows), default=0)):
+        return True  # rows of different widths: check them one by one
+    try:
+        text = "\0".join(itertools.chain.from_iterable(firsts))
+    except TypeError:  # not all text (numbers, dates): check them one by one
+        return True
+    return "计" in text or "total" in text.lower()
 
 
 def is_total_row(cells):

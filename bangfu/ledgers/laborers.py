@@ -121,8 +121,7 @@ class LaborerLedger(Ledger):
         # (the whole table, or the rows of the file's staged keys: bulk.among), a chunk at a
         # time — one pass instead of thousands of IN lists.
         cleaned.sort(key=lambda item: item[1]["id_index"])
-        keys = dict.fromkeys(data["id_index"] for _n, data in cleaned)
-        with bulk.among(Laborer, "id_index", keys) as among:
+        with bulk.among(Laborer, "id_index", first_row) as among:  # the file's distinct keys
             registry = Merge(self.registry(among), key=attrgetter("id_index"))
             visible = Merge(
                 bulk.in_key_order(Laborer.objects.restrict(self.user).filter(among), "id_index")
@@ -230,10 +229,8 @@ class LaborerLedger(Ledger):
         laborer_values, identity_values = itemgetter(*LABORER_FIELDS), itemgetter(*IDENTITY_FIELDS)
 
         # plan rows are in blind-index order: the unique index grows at its end
-        def laborer_rows(action):
-            for _number, row_action, data in rows:
-                if row_action != action:
-                    continue
+        def laborer_rows(datas):
+            for data in datas:
                 household_id, region_id = households[(data["village"].code, data["head_name"])]
                 identity = identity_fields(data["id_number"], data["id_index"])  # kept on update
                 yield (
@@ -246,20 +243,22 @@ class LaborerLedger(Ledger):
                     now,
                 )
 
+        new, changed = [], []
+        for _number, action, data in rows:
+            (new if action == "create" else changed).append(data)
         # A person registered by someone else since the check fails the insert (the unique
         # blind index) and with it the whole import: nothing is written, the job says why.
-        created = sum(1 for _n, action, _d in rows if action == "create")
-        with bulk.indexes_rebuilt(Laborer, created):
-            bulk.insert(Laborer, LABORER_COLUMNS, laborer_rows("create"))
+        with bulk.indexes_rebuilt(Laborer, len(new)):
+            bulk.insert(Laborer, LABORER_COLUMNS, laborer_rows(new))
         bulk.upsert(
             Laborer,
             LABORER_COLUMNS,
-            laborer_rows("update"),
+            laborer_rows(changed),
             key="id_index",
             update=(*LABORER_FIELDS, "name_pinyin", "name_initials"),
             only_if_same="household_id",  # never move someone registered meanwhile elsewhere
         )
-        updated = [d["id_index"] for _n, action, d in rows if action == "update"]
+        updated = [data["id_index"] for data in changed]
         self.mark_employed_dirty(updated, changed_households)
 
     @staticmethod

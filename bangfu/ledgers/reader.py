@@ -283,10 +283,10 @@ def _data_blocks(rows, found, number):
             for position, known in enumerate(shared):
                 if known is not None:
                     picked[position] = _shared(picked[position], known)
-            kept = []
+            kept, totals = [], cleaning.may_hold_totals(block)
             for raw, cells in zip(block, zip(*picked, strict=True), strict=True):
                 number += 1  # the spreadsheet row number of this row
-                if not (cleaning.is_blank(cells) or cleaning.is_total_row(raw)):
+                if not (cleaning.is_blank(cells) or totals and cleaning.is_total_row(raw)):
                     kept.append((number, make_row(cells)))
             count += len(kept)
             if count > max_rows:

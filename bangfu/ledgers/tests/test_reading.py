@@ -356,6 +356,36 @@ def test_text_is_normalized():
     assert cleaning.month("2023年5月") == datetime.date(2023, 5, 1)
 
 
+@pytest.mark.parametrize(
+    "cells, blank",
+    [
+        (("", None, "  ", "\u3000", "\xa0"), True),  # spaces of every width
+        ((), True),
+        (("", "\u200b"), False),  # a zero-width space is not a space
+        ((" ", 0), False),
+        (("", "ｘ"), False),  # full-width: normalized, then kept
+        ((None, datetime.date(2023, 5, 1)), False),
+    ],
+)
+def test_blank_rows_are_rows_of_spaces_only(cells, blank):
+    assert cleaning.is_blank(cells) is blank
+
+
+@pytest.mark.parametrize(
+    "rows, may",
+    [
+        ([["向阳村", "张三", "脱贫户"], ["向阳村", "李四", "监测户"]], False),
+        ([["向阳村", "张三", "脱贫户"], ["", "合 计", None]], True),
+        ([["向阳村", "张三", "脱贫户"], ["TOTAL"]], True),  # a shorter row
+        ([["向阳村", "张三", "脱贫户", "合计"]], False),  # beyond the first three cells
+        ([[430903100201, "张三", "脱贫户"]], True),  # not all text: checked row by row
+    ],
+)
+def test_blocks_without_total_rows_are_told_apart(rows, may):
+    assert cleaning.may_hold_totals(rows) is may
+    assert any(map(cleaning.is_total_row, rows)) <= may  # never hides a total row
+
+
 def test_template_has_headers_notes_dropdowns_and_text_columns():
     book = openpyxl.load_workbook(io.BytesIO(write_template(LABORERS)))
     sheet = book.worksheets[0]
