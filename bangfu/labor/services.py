@@ -13,7 +13,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
-from pypinyin import lazy_pinyin
 
 from bangfu.core import pii
 from bangfu.core.dates import month_start
@@ -22,6 +21,7 @@ from bangfu.regions.models import Level, Region
 from bangfu.stats.services import mark_dirty
 from bangfu.workshops.models import Status, Workshop
 
+from . import pinyin
 from .models import (
     Category,
     Employment,
@@ -65,7 +65,7 @@ def _require(user, model, action, obj=None):
 @functools.lru_cache(maxsize=65536)
 def pinyin_keys(name):
     """Full pinyin and initials of a name, for searches like ``zhangsan`` or ``zs``."""
-    syllables = lazy_pinyin(name, errors="ignore")
+    syllables = pinyin.syllables(name)  # lazy_pinyin's, at a fraction of its cost
     return "".join(syllables).lower(), "".join(s[:1] for s in syllables).lower()
 
 
