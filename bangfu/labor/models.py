@@ -143,8 +143,8 @@ class Laborer(ScopedModel):
         editable=False,
     )
     name = models.CharField(_("name"), max_length=50)
-    name_pinyin = models.CharField(max_length=200, db_index=True, editable=False)
-    name_initials = models.CharField(max_length=50, editable=False)  # indexed: see Meta
+    name_pinyin = models.CharField(max_length=200, editable=False)  # indexed: see Meta
+    name_initials = models.CharField(max_length=50, editable=False)
     id_cipher = models.TextField(editable=False)
     id_index = models.CharField(max_length=64, editable=False)  # unique: see Meta
     id_masked = models.CharField(_("ID number"), max_length=18, editable=False)
@@ -180,13 +180,10 @@ class Laborer(ScopedModel):
             models.UniqueConstraint(fields=["id_index"], name="laborer_id_index_unique"),
         ]
         indexes = [
-            # initials are only searched by prefix: on PostgreSQL one LIKE index serves it
-            # (db_index would add a second, unused one, built again on every large import)
-            models.Index(
-                fields=["name_initials"],
-                name="laborer_initials_prefix",
-                opclasses=["varchar_pattern_ops"],
-            ),
+            # for sorting by name; the search (``selectors.search_laborers``) ORs the pinyin
+            # and initials prefixes with a name-contains match, which no B-tree serves, so they
+            # have no LIKE index (each would be built again on every large import, unused)
+            models.Index(fields=["name_pinyin"], name="laborer_name_pinyin"),
         ]
 
     def __str__(self):
