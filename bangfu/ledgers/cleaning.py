@@ -128,10 +128,10 @@ def may_hold_totals(rows):
     if len(firsts) < min(3, max(map(len, rows), default=0)):
         return True  # rows of different widths: check them one by one
     try:
-        text = "\0".join(itertools.chain.from_iterable(firsts))
+        joined = "\0".join(itertools.chain.from_iterable(firsts))
     except TypeError:  # not all text (numbers, dates): check them one by one
         return True
-    return "计" in text or "total" in text.lower()
+    return "计" in joined or "total" in joined.lower()
 
 
 def is_total_row(cells):
