@@ -4,6 +4,10 @@ and (BENCH_PEER_ROWS rows, default 20,000) the same file through django-import-e
 
     BENCH_DB=postgres|sqlite BENCH_ROWS=1000000 .venv/bin/python bench/bench_import.py
 
+``BENCH_SHARED_STRINGS=1`` writes the ledger's texts to a shared-strings table, as Excel and WPS
+save a workbook (which the reader parses whole), instead of inline as xlsxwriter's
+constant-memory mode and most machine exports do (parsed in parts).
+
 Every measured step runs in its own child process (``bangfu import`` / ``bangfu export`` /
 the floor and peer scripts), so its wall time, peak memory (``ru_maxrss`` from ``wait4``) and
 CPU time (all its threads) are its own. The floor runs before and after the imports and the
@@ -27,6 +31,7 @@ CACHE = ROOT / "bench" / ".cache"
 ENGINE = os.environ.get("BENCH_DB", "sqlite")
 ROWS = int(os.environ.get("BENCH_ROWS", "1000000"))
 PEER_ROWS = int(os.environ.get("BENCH_PEER_ROWS", "20000"))
+SHARED_STRINGS = os.environ.get("BENCH_SHARED_STRINGS", "0") == "1"
 PG_URL = "postgres://postgres@127.0.0.1:5432/bangfu_bench_import"
 PSQL = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-q"]
 
@@ -79,9 +84,10 @@ def measured(env, args, label):
     return round(seconds, 2), round(usage.ru_maxrss / 1024), stdout, cpu
 
 
-def generate(path, count):
+def generate(path, count, shared_strings=False):
     """A laborer ledger with every template column: ~3 laborers per household, villages by
-    name (with their township where names repeat) or by code, valid synthetic ID numbers."""
+    name (with their township where names repeat) or by code, valid synthetic ID numbers;
+    texts inline, or with ``shared_strings`` in one table as Excel saves them."""
     import csv
 
     import xlsxwriter
@@ -99,7 +105,7 @@ def generate(path, count):
         "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗",
         "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华",
     )
-    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": not shared_strings})
     sheet = book.add_worksheet("花名册")
     sheet.write_string(0, 0, "赫山区脱贫劳动力花名册（基准测试，虚构数据）")
     sheet.write_row(1, 0, headers)
@@ -135,12 +141,12 @@ def generate(path, count):
     book.close()
 
 
-def ledger_file(count):
+def ledger_file(count, shared_strings=False):
     CACHE.mkdir(exist_ok=True)
-    path = CACHE / f"laborers-{count}.xlsx"
+    path = CACHE / f"laborers-{'sst-' if shared_strings else ''}{count}.xlsx"
     if not path.exists():
         started = time.perf_counter()
-        generate(path, count)
+        generate(path, count, shared_strings)
         print(json.dumps({"generated": str(path), "rows": count,
                           "seconds": round(time.perf_counter() - started, 1),
                           "mb": round(path.stat().st_size / 2**20, 1)}), flush=True)  # fmt: skip
@@ -170,9 +176,9 @@ def main():
     started = time.perf_counter()
     env = fresh_database()
     bangfu = [sys.executable, "-m", "bangfu.cli"]
-    results = {"engine": ENGINE, "rows": ROWS}
+    results = {"engine": ENGINE, "rows": ROWS, "shared_strings": SHARED_STRINGS}
     if ROWS:  # BENCH_ROWS=0: only the peer comparison
-        path = ledger_file(ROWS)
+        path = ledger_file(ROWS, SHARED_STRINGS)
         floor_script = [sys.executable, "bench/import_floor.py", str(path)]
         # the floor before and after the imports, averaged: this VM's speed drifts meanwhile
         floors = [measured(env, floor_script, "floor")]

@@ -3,6 +3,7 @@ raises ``ValueError`` with a message meant for the row's error column."""
 
 import datetime
 import itertools
+import math
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
@@ -11,6 +12,13 @@ from django.utils.translation import gettext as _
 
 EXCEL_EPOCH = datetime.date(1899, 12, 30)  # serial 1 = 1900-01-01, with Excel's 1900 leap-year bug
 TOTAL_WORDS = ("合计", "小计", "总计", "total")
+# what the signature lines under a ledger start with (填表人：张三 审核人：李四 …)
+SIGNATURE_WORDS = (
+    "填表人", "填报人", "制表人", "审核人", "负责人", "单位负责人", "主要负责人", "经办人",
+    "统计人", "联系人", "填表日期", "填报日期", "制表日期", "填报单位", "填表单位", "制表单位",
+)  # fmt: skip
+FOOTER_MARKS = ("计", "人", "期", "位")  # one of these is in every total or signature word
+TIME_OF_DAY = re.compile(r"(?:\s+|T)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
 DATE_PATTERNS = (
     re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"),
     re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
@@ -60,11 +68,11 @@ def date(value):
         return value.date()
     if isinstance(value, datetime.date):
         return value
-    if isinstance(value, int | float) and not isinstance(value, bool):
+    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
         if 1 <= value < 2958466 and not (19000101 <= value <= 21001231):
             return EXCEL_EPOCH + datetime.timedelta(days=int(value))
         value = str(int(value))
-    raw = compact(value)
+    raw = compact(TIME_OF_DAY.sub("", text(value)))  # 2023/5/1 0:00:00: CSV exports write it
     for pattern in DATE_PATTERNS:
         match = pattern.match(raw)
         if match:
@@ -72,19 +80,46 @@ def date(value):
                 return datetime.date(*(int(part) for part in match.groups()))
             except ValueError:
                 break
-    raise ValueError(_("“%(value)s” is not a date; write it as 2023-05-01.") % {"value": raw})
+    raise ValueError(
+        _("“%(value)s” is not a date; write it as 2023-05-01.") % {"value": text(value)}
+    )
 
 
 def month(value):
-    """The first day of a month from a date, or text like 2023-05, 2023年5月, 202305."""
+    """The first day of a month from a date, or text or a number like 2023-05, 2023年5月,
+    202305 or 2023.05."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        value = _month_number(value)
     if isinstance(value, str):
         raw = compact(value)
         for pattern in MONTH_PATTERNS:
             match = pattern.match(raw)
             if match and 1 <= int(match.group(2)) <= 12:
                 return datetime.date(int(match.group(1)), int(match.group(2)), 1)
-    day = date(value)
+    try:
+        day = date(value)
+    except ValueError:
+        raise ValueError(
+            _("“%(value)s” is not a month; write it as 2023-05.") % {"value": text(value)}
+        ) from None
     return day.replace(day=1) if day else None
+
+
+def _month_number(value):
+    """A month typed as a number (202403, 2023.05) as its text; other numbers (Excel serials
+    of dates) as they are."""
+    if not math.isfinite(value):
+        return value
+    number = str(int(value)) if float(value).is_integer() else repr(value)
+    if re.fullmatch(r"\d{4}\.1", number):
+        raise ValueError(
+            _(
+                "“%(value)s” may be January or October (Excel drops the 0 of 2023.10); write "
+                "the month as text, such as 2023-10."
+            )
+            % {"value": number}
+        )
+    return number if MONTH_PATTERNS[0].match(number) or MONTH_PATTERNS[2].match(number) else value
 
 
 def money(value):
@@ -92,16 +127,17 @@ def money(value):
     if value is None or value == "":
         return None
     if isinstance(value, int | float) and not isinstance(value, bool):
-        amount = Decimal(str(value))
+        raw = str(value)
     else:
         raw = compact(value).replace(",", "").replace("元", "").replace("¥", "").replace("￥", "")
-        try:
-            amount = Decimal(raw)
-        except InvalidOperation:
-            raise ValueError(
-                _("“%(value)s” is not an amount; write a number such as 2500.")
-                % {"value": text(value)}
-            ) from None
+    try:
+        amount = Decimal(raw)
+    except InvalidOperation:
+        amount = None
+    if amount is None or not amount.is_finite():  # NaN, inf: Decimal reads them, no amount
+        raise ValueError(
+            _("“%(value)s” is not an amount; write a number such as 2500.") % {"value": text(value)}
+        )
     if amount < 0 or amount.as_tuple().exponent < -2:
         raise ValueError(
             _("“%(value)s” is not a valid amount (at most 2 decimals, not negative).")
@@ -121,9 +157,9 @@ def is_blank(cells):
     return True
 
 
-def may_hold_totals(rows):
-    """False if none of ``rows`` can be a total row (``is_total_row``): one search through
-    their first cells instead of a check per row."""
+def may_hold_footers(rows):
+    """False if none of ``rows`` can be a total row or a signature line (``is_footer_row``):
+    one search through their first cells instead of a check per row."""
     firsts = list(itertools.islice(zip(*rows, strict=False), 3))  # as far as all rows reach
     if len(firsts) < min(3, max(map(len, rows), default=0)):
         return True  # rows of different widths: check them one by one
@@ -131,14 +167,21 @@ def may_hold_totals(rows):
         joined = "\0".join(itertools.chain.from_iterable(firsts))
     except TypeError:  # not all text (numbers, dates): check them one by one
         return True
-    return "计" in joined or "total" in joined.lower()
+    return any(mark in joined for mark in FOOTER_MARKS) or "total" in joined.lower()
 
 
-def is_total_row(cells):
-    """A trailing 合计/小计 row: a total word in one of the first cells."""
-    return any(
-        isinstance(cell, str)
-        and ("计" in cell or "total" in cell.lower())
-        and compact(cell).lower() in TOTAL_WORDS
-        for cell in cells[:3]
-    )
+def is_footer_row(cells):
+    """A row under the data: a total (合计, 小计：…) in one of the first cells, or a signature
+    line (填表人：…) whose first filled cell is one of them."""
+    first = True
+    for cell in cells[:3]:
+        if not isinstance(cell, str) or not (
+            any(mark in cell for mark in FOOTER_MARKS) or "total" in cell.lower()
+        ):
+            first = first and (cell is None or text(cell) == "")
+            continue
+        value = compact(cell).lower()
+        if value.rstrip(":") in TOTAL_WORDS or first and value.startswith(SIGNATURE_WORDS):
+            return True
+        first = False
+    return False

@@ -8,6 +8,7 @@ import csv
 import io
 import itertools
 import operator
+import re
 import zipfile
 from dataclasses import dataclass
 
@@ -20,6 +21,7 @@ from . import cleaning, sheets
 HEADER_SEARCH_ROWS = 20
 SHARED_VALUES = 2000  # distinct values of a column kept as one copy each
 BLOCK = 4096  # rows read at a time
+REQUIRED_MARK = re.compile(r"\((?:必填|必填项|选填|可选)\)$")  # full-width brackets: NFKC'd
 
 
 class LedgerFileError(Exception):
@@ -38,7 +40,14 @@ class Column:
     masked: bool = False  # ID numbers: shown masked in row errors (the error workbook has them)
 
     def names(self):
-        return {cleaning.compact(name).lower() for name in (self.header, *self.aliases)}
+        return {header_key(name) for name in (self.header, *self.aliases)}
+
+
+def header_key(cell):
+    """A header cell as compared with the known names: compact, lowercase, without the marks
+    of a required column (``*姓名``, ``姓名（必填）``)."""
+    name = cleaning.compact(cell).lower().strip("*※")
+    return REQUIRED_MARK.sub("", name).strip("*※")
 
 
 class Table:
@@ -171,7 +180,7 @@ def find_header(rows, columns):
     for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
         found, unknown = {}, []
         for position, cell in enumerate(row):
-            name = cleaning.compact(cell).lower()
+            name = header_key(cell)
             if not name:
                 continue
             key = wanted.get(name)
@@ -283,10 +292,10 @@ def _data_blocks(rows, found, number):
             for position, known in enumerate(shared):
                 if known is not None:
                     picked[position] = _shared(picked[position], known)
-            kept, totals = [], cleaning.may_hold_totals(block)
+            kept, footers = [], cleaning.may_hold_footers(block)
             for raw, cells in zip(block, zip(*picked, strict=True), strict=True):
                 number += 1  # the spreadsheet row number of this row
-                if not (cleaning.is_blank(cells) or totals and cleaning.is_total_row(raw)):
+                if not (cleaning.is_blank(cells) or footers and cleaning.is_footer_row(raw)):
                     kept.append((number, make_row(cells)))
             count += len(kept)
             if count > max_rows:

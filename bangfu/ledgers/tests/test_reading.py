@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.utils import translation
 
 from bangfu.ledgers import cleaning
 from bangfu.ledgers.columns import LABORERS
@@ -57,7 +58,8 @@ def test_title_rows_merged_cells_aliases_unknown_columns_blank_and_total_rows():
                 "x",
             ],
             [None, None, None, None, None, None, None, None, None],
-            ["合计", None, None, "1人"],
+            ["合计：", None, None, "1人"],
+            ["填表人：王五", None, None, "审核人：赵六", None, "填表日期：2023年5月1日"],
         ],
         merge="A1:I1",
     )
@@ -152,8 +154,6 @@ def _rewritten(data, change):
 
 def test_a_sheet_that_cannot_be_cut_is_read_whole_and_a_broken_one_refused(monkeypatch):
     import re
-
-    from django.utils import translation
 
     from bangfu.ledgers import reader, sheets
 
@@ -274,7 +274,6 @@ def test_formulas_give_their_cached_values_and_csv_is_read_in_gb18030():
 )
 def test_unusable_files_are_refused_clearly(data, filename, message, settings):
     settings.LANGUAGE_CODE = "en"
-    from django.utils import translation
 
     with translation.override("en"), pytest.raises(LedgerFileError) as info:
         read(data, filename, LABORERS)
@@ -282,7 +281,6 @@ def test_unusable_files_are_refused_clearly(data, filename, message, settings):
 
 
 def test_zip_bomb_and_size_limits(settings):
-    from django.utils import translation
 
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -295,7 +293,6 @@ def test_zip_bomb_and_size_limits(settings):
 
 
 def test_missing_header_and_missing_required_columns():
-    from django.utils import translation
 
     with translation.override("en"), pytest.raises(LedgerFileError, match="No header row"):
         read(workbook_bytes([["a", "b"], [1, 2]]), "a.xlsx", LABORERS)
@@ -319,16 +316,57 @@ def test_missing_header_and_missing_required_columns():
         (20230501, datetime.date(2023, 5, 1)),
         (datetime.datetime(2023, 5, 1, 8, 30), datetime.date(2023, 5, 1)),
         (" 2023-05-01\n", datetime.date(2023, 5, 1)),
+        ("2023/5/1 0:00:00", datetime.date(2023, 5, 1)),  # as CSV exports write dates
+        ("2023-05-01T08:30", datetime.date(2023, 5, 1)),
     ],
 )
 def test_dates_in_every_common_form(value, expected):
     assert cleaning.date(value) == expected
 
 
-@pytest.mark.parametrize("value", ["2023-02-30", "五月一日", "2023-13-01"])
+@pytest.mark.parametrize(
+    "value", ["2023-02-30", "五月一日", "2023-13-01", "2023/5/1 0:00:00 x", float("nan")]
+)
 def test_bad_dates_are_reported(value):
-    with pytest.raises(ValueError):
+    with translation.override("en"), pytest.raises(ValueError, match="is not a date"):
         cleaning.date(value)
+
+
+def test_a_bad_date_is_shown_as_written():
+    with translation.override("en"), pytest.raises(ValueError, match="“2023/5/41 0:00” is not"):
+        cleaning.date("2023/5/41 0:00")  # as written, not as 2023/5/410:00
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2023-05", datetime.date(2023, 5, 1)),
+        ("2023年5月", datetime.date(2023, 5, 1)),
+        ("202305", datetime.date(2023, 5, 1)),
+        (202403, datetime.date(2024, 3, 1)),  # typed as a number: not an Excel serial
+        (202403.0, datetime.date(2024, 3, 1)),
+        (2023.05, datetime.date(2023, 5, 1)),
+        (2023.11, datetime.date(2023, 11, 1)),
+        (45352, datetime.date(2024, 3, 1)),  # an Excel serial (a cell formatted as a date)
+        (datetime.datetime(2024, 3, 15), datetime.date(2024, 3, 1)),
+    ],
+)
+def test_months_as_text_numbers_and_dates(value, expected):
+    assert cleaning.month(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (2023.1, "may be January or October"),  # 2023.10 typed as a number
+        (202413, "is not a month"),
+        ("2023年", "is not a month"),
+        (float("inf"), "is not a month"),
+    ],
+)
+def test_bad_months_are_reported(value, message):
+    with translation.override("en"), pytest.raises(ValueError, match=message):
+        cleaning.month(value)
 
 
 @pytest.mark.parametrize(
@@ -344,9 +382,11 @@ def test_money(value, expected):
     assert cleaning.money(value) == expected
 
 
-@pytest.mark.parametrize("value", ["abc", "-5", "1.234"])
+@pytest.mark.parametrize(
+    "value", ["abc", "-5", "1.234", "NaN", "inf", "-Infinity", "sNaN", float("nan"), float("inf")]
+)
 def test_bad_money_is_reported(value):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError):  # a message for the row, never another exception
         cleaning.money(value)
 
 
@@ -379,11 +419,40 @@ def test_blank_rows_are_rows_of_spaces_only(cells, blank):
         ([["向阳村", "张三", "脱贫户"], ["TOTAL"]], True),  # a shorter row
         ([["向阳村", "张三", "脱贫户", "合计"]], False),  # beyond the first three cells
         ([[430903100201, "张三", "脱贫户"]], True),  # not all text: checked row by row
+        ([["向阳村", "张三", "脱贫户"], ["", "填表人：王五", "", "审核人：赵六"]], True),
+        ([["人民村", "张三", "脱贫户"]], True),  # may: then checked row by row
     ],
 )
-def test_blocks_without_total_rows_are_told_apart(rows, may):
-    assert cleaning.may_hold_totals(rows) is may
-    assert any(map(cleaning.is_total_row, rows)) <= may  # never hides a total row
+def test_blocks_without_footer_rows_are_told_apart(rows, may):
+    assert cleaning.may_hold_footers(rows) is may
+    assert any(map(cleaning.is_footer_row, rows)) <= may  # never hides a footer row
+
+
+@pytest.mark.parametrize(
+    ("cells", "footer"),
+    [
+        (["合计", None, None, 12], True),
+        (["合计：", None, None, 12], True),
+        ([None, "小 计:", 3], True),
+        (["Total"], True),
+        (["填表人：王五", None, "审核人：赵六", "填表日期：2024年1月5日"], True),
+        (["", " 制表人:李四"], True),
+        (["人民村", "张三", "脱贫户"], False),
+        (["向阳村", "填表人", "脱贫户"], False),  # a data row: its first cell is the village
+        (["向阳村", "计生户", "脱贫户"], False),
+        (["", "", "", "填表人：王五"], False),  # beyond the first three cells
+    ],
+)
+def test_total_rows_and_signature_lines_end_the_data(cells, footer):
+    assert cleaning.is_footer_row(cells) is footer
+
+
+def test_headers_marked_required_are_recognized():
+    header = ["*所在村（社区）", "*户主姓名", "户类别（必填）", "*姓名", "＊身份证号", "※劳动能力"]
+    row = ["向阳村", "张三", "脱贫户", "张三", "11010519491231002x", "全劳动力", "返乡未就业"]
+    table = read(workbook_bytes([[*header, "*就业状态"], row]), "花名册.xlsx", LABORERS)
+    assert table.columns.keys() >= {"village", "head_name", "category", "labor_ability"}
+    assert table.unknown == []
 
 
 def test_template_has_headers_notes_dropdowns_and_text_columns():
