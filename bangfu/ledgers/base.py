@@ -92,6 +92,20 @@ WORKSHOP_VALUES = (
 )
 
 
+def row_list(numbers):
+    """Row numbers as a message names them: 4、5、9."""
+    return "、".join(map(str, numbers))
+
+
+def disagreements(rows, keys):
+    """(column key, its distinct values, sorted) for each column of ``keys`` on which ``rows``
+    ((row number, data) describing one thing: an enterprise, a household) disagree."""
+    for key in keys:
+        values = {data[key] for _number, data in rows}
+        if len(values) > 1:
+            yield key, sorted(values)
+
+
 def required(value):
     if value in ("", None):
         raise ValueError(_("This column is required."))

@@ -31,7 +31,7 @@ from bangfu.labor.services import identity_fields, pinyin_keys
 from bangfu.stats.services import mark_dirty
 
 from . import cleaning
-from .base import Ledger, Plan, required_text
+from .base import Ledger, Plan, disagreements, required_text, row_list
 from .columns import LABORERS
 
 CHOICES = {
@@ -43,6 +43,7 @@ CHOICES = {
     "work_status": WorkStatus,
 }
 HOUSEHOLD_FIELDS = ("category", "monitor_type", "risk_status")
+HOUSEHOLD_VALUES = itemgetter(*HOUSEHOLD_FIELDS)  # a row's values of its household's columns
 OPTIONAL_FIELDS = ("phone", "education", "skills", "work_intention")
 CHUNK = 20_000  # rows compared with the registry per query (SQLite allows 32,766 parameters)
 IDENTITY_FIELDS = ("id_cipher", "id_index", "id_masked", "gender", "birth_date")
@@ -105,15 +106,22 @@ class LaborerLedger(Ledger):
     def plan(self, table):
         plan = Plan()
         cleaned, first_row, duplicates = [], {}, defaultdict(list)
+        households, disagreeing = {}, set()  # household → its first row's values; those differing
         for number, data in self.clean_rows(table, plan):
             index = data["id_index"] = pii.blind_index(data["id_number"])
             if index in first_row:
                 duplicates[index].append(number)
             else:
                 first_row[index] = number
+            values = HOUSEHOLD_VALUES(data)
+            if households.setdefault(household_of(data), values) != values:
+                disagreeing.add(household_of(data))
             cleaned.append((number, data))
+        del households
         for index, rows in duplicates.items():
             rows.insert(0, first_row[index])
+        if disagreeing:
+            cleaned = self.reject_disagreeing(plan, cleaned, disagreeing)
         # optional columns the file does not have keep the registered values
         self.absent = [key for key in OPTIONAL_FIELDS if key not in table.columns]
         self.ambiguous = self.ambiguous_households({d["village"].code for _n, d in cleaned})
@@ -139,6 +147,27 @@ class LaborerLedger(Ledger):
                 registry.close()
                 visible.close()
         return plan
+
+    def reject_disagreeing(self, plan, cleaned, households):
+        """Reject the rows of ``households`` (see ``household_of``) whose rows give the
+        household different categories; the other rows of ``cleaned``."""
+        rows = defaultdict(list)
+        for number, data in cleaned:
+            if household_of(data) in households:
+                rows[household_of(data)].append((number, data))
+        for entries in rows.values():
+            for key, values in disagreements(entries, HOUSEHOLD_FIELDS):
+                message = _(
+                    "Rows %(rows)s of the household of %(head)s give it different values here "
+                    "(%(values)s); write them the same way in every row of the household."
+                ) % {
+                    "rows": row_list(number for number, _data in entries),
+                    "head": entries[0][1]["head_name"],
+                    "values": "、".join(_label(key, value) for value in values),
+                }
+                for number, data in entries:
+                    plan.reject(number, self.headers[key], _label(key, data[key]), message)
+        return [item for item in cleaned if household_of(item[1]) not in households]
 
     def registry(self, among):
         """The registered laborers ``among`` the file's (a filter, which may let others
@@ -166,9 +195,9 @@ class LaborerLedger(Ledger):
             message = None
             if index in duplicates:
                 message = _("The same person appears in rows %(rows)s.") % {
-                    "rows": "、".join(map(str, duplicates[index]))
+                    "rows": row_list(duplicates[index])
                 }
-            elif self.ambiguous and (data["village"].code, data["head_name"]) in self.ambiguous:
+            elif self.ambiguous and household_of(data) in self.ambiguous:
                 plan.reject(
                     number,
                     self.headers["head_name"],
@@ -231,7 +260,7 @@ class LaborerLedger(Ledger):
         # plan rows are in blind-index order: the unique index grows at its end
         def laborer_rows(datas):
             for data in datas:
-                household_id, region_id = households[(data["village"].code, data["head_name"])]
+                household_id, region_id = households[household_of(data)]
                 identity = identity_fields(data["id_number"], data["id_index"])  # kept on update
                 yield (
                     household_id,
@@ -280,10 +309,10 @@ class LaborerLedger(Ledger):
         """({(village code, head name): (household id, village code)} for every row, ids of
         the households whose category changed); new households inserted (their size: the
         number of their rows), changed categories updated."""
-        wanted, members, household_values = {}, defaultdict(int), itemgetter(*HOUSEHOLD_FIELDS)
+        wanted, members = {}, defaultdict(int)
         for _number, _action, data in rows:
-            key = (data["village"].code, data["head_name"])
-            wanted[key] = household_values(data)
+            key = household_of(data)
+            wanted[key] = HOUSEHOLD_VALUES(data)
             members[key] += 1
         current = {
             (h["region_id"], h["head_name"]): h
@@ -331,6 +360,16 @@ class Merge:
     def close(self):
         """Stop the stream early (its database cursor is closed)."""
         getattr(self.rows, "close", lambda: None)()
+
+
+def household_of(data):
+    """The household a cleaned row names: (village code, head name)."""
+    return data["village"].code, data["head_name"]
+
+
+def _label(key, value):
+    """A household column's value as the ledger writes it."""
+    return str(CHOICES[key](value).label) if value else _("(blank)")
 
 
 def _masked(number):

@@ -40,7 +40,7 @@ from bangfu.stats.services import mark_dirty
 from bangfu.workshops.models import Position
 
 from . import cleaning
-from .base import Ledger, Plan, WorkshopNotFound, required
+from .base import Ledger, Plan, WorkshopNotFound, required, row_list
 from .columns import choices, id_number_column
 from .reader import Column
 
@@ -265,7 +265,7 @@ class RosterLedger(Ledger):
                 message = _(
                     "Rows %(rows)s repeat the same employment (person, workshop, start date) "
                     "and wage month; keep one of them."
-                ) % {"rows": "、".join(map(str, sorted(repeated)))}
+                ) % {"rows": row_list(sorted(repeated))}
                 for number, data in groups[key]:
                     if number in repeated:
                         plan.reject(
@@ -288,7 +288,7 @@ class RosterLedger(Ledger):
                             "Rows %(rows)s describe the same employment with different values "
                             "in this column; make them agree."
                         )
-                        % {"rows": "、".join(str(n) for n, _d in rows)},
+                        % {"rows": row_list(n for n, _d in rows)},
                     )
                     break
         self.reject_groups(groups, plan, disagreeing)
@@ -409,7 +409,7 @@ class RosterLedger(Ledger):
                     "This employment overlaps the one in rows %(rows)s at the same workshop; "
                     "correct the dates."
                 )
-                % {"rows": "、".join(map(str, other.rows))},
+                % {"rows": row_list(other.rows)},
             )
         if side.end is None and other.end is None:
             if other.rows is not None:
@@ -419,7 +419,7 @@ class RosterLedger(Ledger):
                         "This person would be employed twice at once with no leaving date "
                         "(rows %(rows)s); fill in the leaving date of the earlier employment."
                     )
-                    % {"rows": "、".join(map(str, sorted([*side.rows, *other.rows])))},
+                    % {"rows": row_list(sorted([*side.rows, *other.rows]))},
                 )
             workshop = by_workshop.get(other.workshop)
             if workshop is None:  # the current employer is outside the importer's scope

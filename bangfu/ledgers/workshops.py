@@ -44,7 +44,7 @@ from bangfu.workshops.services import (
 )
 
 from . import cleaning
-from .base import Ledger, Plan, WorkshopNotFound, required
+from .base import Ledger, Plan, WorkshopNotFound, disagreements, required, row_list
 from .columns import choices, phone_column
 from .reader import Column
 
@@ -295,10 +295,6 @@ def _field_errors(instance, values, keys):
     return {}
 
 
-def _rows(numbers):
-    return "、".join(str(n) for n in numbers)
-
-
 class SynonymLedger(Ledger):
     """A ledger that also accepts the usual synonyms of the model choices."""
 
@@ -380,20 +376,18 @@ class WorkshopLedger(SynonymLedger):
             by_workshop[data["key"]].append(number)
             by_uscc[data["uscc"]].append((number, data))
         for entries in by_uscc.values():
-            for key in ENTERPRISE_FIELDS:
-                values = sorted({data[key] for _n, data in entries})
-                if len(values) > 1:
-                    message = _(
-                        "Rows %(rows)s give the enterprise with this credit code different "
-                        "values here (%(values)s); write it the same way in every row."
-                    ) % {"rows": _rows(n for n, _d in entries), "values": "、".join(values)}
-                    for number, _data in entries:
-                        problems[number].append((key, message))
+            for key, values in disagreements(entries, ENTERPRISE_FIELDS):
+                message = _(
+                    "Rows %(rows)s give the enterprise with this credit code different "
+                    "values here (%(values)s); write it the same way in every row."
+                ) % {"rows": row_list(n for n, _d in entries), "values": "、".join(values)}
+                for number, _data in entries:
+                    problems[number].append((key, message))
         for numbers in by_workshop.values():
             if len(numbers) > 1:
                 message = _(
                     "The same workshop of this enterprise appears in rows %(rows)s; keep one row."
-                ) % {"rows": _rows(numbers)}
+                ) % {"rows": row_list(numbers)}
                 for number in numbers:
                     problems[number].append(("name", message))
 
@@ -621,7 +615,7 @@ class PositionLedger(SynonymLedger):
                             "The same position (workshop, title and posting date) appears in "
                             "rows %(rows)s; keep one row."
                         )
-                        % {"rows": _rows(seen[data["key"]])},
+                        % {"rows": row_list(seen[data["key"]])},
                     )
                 )
             if len(found) > 1:

@@ -4,12 +4,14 @@ all-or-nothing, valid-rows-only, idempotence and scope."""
 import datetime
 import io
 import json
+from collections import defaultdict
 
 import openpyxl
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.utils import translation
 
 from bangfu.core import bulk
 from bangfu.core.identity import check_character
@@ -95,7 +97,7 @@ def row(
 MESSY = [
     row(),  # 3 valid, village by name
     row(village="430903105201", name="李四", number=SPOUSE),  # 4 same household, village by code
-    row(name="王五", number=X_ID, category="lifted_not_enjoying"),  # 5 lowercase x, category code
+    row(name="王五", number=X_ID, category="lifted_enjoying"),  # 5 lowercase x, category code
     row(name="赵六", number=FULL_WIDTH),  # 6 full-width digits
     row(name="钱七", number=4.30903199001011e17),  # 7 ID stored as a number
     row(name="孙八", number=GOOD[:-1] + ("0" if GOOD[-1] != "0" else "1")),  # 8 bad check character
@@ -163,6 +165,39 @@ def test_reimporting_the_same_file_changes_nothing_and_edits_are_updates(users):
     assert changed.counts["updated"] == 1
     LaborerLedger(users["cangshuipu"]).apply(changed)
     assert Laborer.objects.get(name="张三").phone == "13800000099"
+
+
+def test_rows_giving_one_household_different_categories_are_all_rejected(users):
+    monitored = {"category": "监测户", "monitor": "边缘易致贫户", "risk": "风险未消除"}
+    rows = [
+        row(**monitored),
+        row(name="李四", number=SPOUSE, category="一般户"),
+        row(head="王五", name="王五", number=X_ID),  # another household: valid
+        row(name="赵六", number=FULL_WIDTH, **monitored),
+    ]
+    with translation.override("en"):
+        plan = LaborerLedger(users["cangshuipu"]).plan(ledger(rows))
+    assert {number for number, _a, _d in plan.rows} == {5}
+    assert plan.counts["rejected"] == 3
+    by_row = defaultdict(dict)
+    for error in plan.errors:
+        by_row[error.row][error.column] = error
+    assert set(by_row) == {3, 4, 6}
+    assert set(by_row[4]) == {"户类别", "监测类型", "风险状态"}  # each column that differs
+    category = by_row[4]["户类别"]
+    assert category.value == "General household"
+    assert "Rows 3、4、6 of the household of 张三" in category.message
+    assert "General household、Monitored household" in category.message
+    assert "(blank)" in by_row[3]["监测类型"].message
+    # nothing of the household is written in "valid rows" mode, and a re-import is stable
+    LaborerLedger(users["cangshuipu"]).apply(plan, mode="valid")
+    assert not Household.objects.filter(head_name="张三").exists()
+    assert LaborerLedger(users["cangshuipu"]).plan(ledger(rows)).counts == {
+        "created": 0,
+        "updated": 0,
+        "unchanged": 1,
+        "rejected": 3,
+    }
 
 
 def test_a_person_in_another_household_is_reported(users):
