@@ -46,7 +46,7 @@ bench: $(VENV)/.installed-bench
 
 ## make messages: extract and compile translations (needs gettext; compiled .mo files are committed)
 messages: $(VENV)/.installed
-	cd bangfu && ../$(BIN)/bangfu makemessages -l zh_Hans -l en --no-obsolete --no-location
+	cd bangfu && ../$(BIN)/bangfu makemessages -l zh_Hans --no-obsolete --no-location  # English is the source language
 	cd bangfu && ../$(BIN)/bangfu compilemessages
 
 clean:

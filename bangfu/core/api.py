@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions, serializers, viewsets
+from rest_framework.settings import api_settings
 
 from .permissions import METHOD_ACTIONS
 
@@ -47,8 +48,12 @@ def call_service(service, *args, **kwargs):
     """Run a service for the API, turning Django's errors into DRF's (400 / 403)."""
     try:
         return service(*args, **kwargs)
-    except DjangoValidationError as exc:
-        detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+    except DjangoValidationError as exc:  # field errors by field, the others as DRF's are
+        detail = (
+            exc.message_dict
+            if hasattr(exc, "error_dict")
+            else {api_settings.NON_FIELD_ERRORS_KEY: exc.messages}
+        )
         raise exceptions.ValidationError(detail) from exc
     except DjangoPermissionDenied as exc:
         raise exceptions.PermissionDenied(str(exc) or None) from exc

@@ -130,24 +130,28 @@ def safe_cell(value):
     return value
 
 
-def write_xlsx(target, title, header, rows):
+def write_xlsx(target, title, header, rows, *, text_columns=()):
     """Write one sheet (bold frozen header) to a path or a binary buffer, row by row in
-    constant memory (xlsxwriter ``constant_memory``); returns the number of data rows."""
+    constant memory (xlsxwriter ``constant_memory``); returns the number of data rows. The
+    ``text_columns`` (indexes) are formatted as text: what is typed in them stays text."""
     in_memory = not isinstance(target, str | bytes) and not hasattr(target, "__fspath__")
     workbook = xlsxwriter.Workbook(target, {"constant_memory": True, "in_memory": in_memory})
     sheet = workbook.add_worksheet(re.sub(r"[\[\]:*?/\\]", "", str(title))[:31] or "Sheet1")
     bold = workbook.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1})
+    as_text = workbook.add_format({"num_format": "@"})
+    formats = [as_text if col in text_columns else None for col in range(len(header))]
     for col, text in enumerate(header):
         sheet.write_string(0, col, str(text), bold)
-        sheet.set_column(col, col, max(10, min(40, len(str(text)) * 2 + 4)))
+        sheet.set_column(col, col, max(10, min(40, len(str(text)) * 2 + 4)), formats[col])
     count = 0
     for count, row in enumerate(rows, start=1):
         for col, value in enumerate(row):
             value = safe_cell(value)
+            cell_format = formats[col] if col < len(formats) else None
             if isinstance(value, int | float) and not isinstance(value, bool):
-                sheet.write_number(count, col, value)
+                sheet.write_number(count, col, value, cell_format)
             else:
-                sheet.write_string(count, col, "" if value is None else str(value))
+                sheet.write_string(count, col, "" if value is None else str(value), cell_format)
     sheet.freeze_panes(1, 0)
     workbook.close()
     return count

@@ -33,6 +33,7 @@ class LaborerTable(tables.Table):
     id_masked = tables.Column(verbose_name=_("ID number"))
     phone = tables.Column(verbose_name=_("phone"))
     region = tables.Column(verbose_name=_("village"), order_by=("region_id",))
+    household__head_name = tables.Column(verbose_name=_("head of household"))
     household__category = tables.Column(verbose_name=_("household category"))
 
     class Meta:
@@ -44,6 +45,7 @@ class LaborerTable(tables.Table):
             "birth_date",
             "phone",
             "region",
+            "household__head_name",
             "household__category",
             "labor_ability",
             "education",

@@ -5,7 +5,7 @@ from django.http import FileResponse, Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
@@ -24,6 +24,7 @@ class ImportJobSerializer(serializers.ModelSerializer):
     file = serializers.FileField(write_only=True)
     duration = serializers.FloatField(read_only=True, allow_null=True)
     error_workbook = serializers.SerializerMethodField()
+    errors = serializers.SerializerMethodField()
 
     class Meta:
         model = ImportJob
@@ -57,8 +58,18 @@ class ImportJobSerializer(serializers.ModelSerializer):
         )
         read_only_fields = [name for name in fields if name not in ("ledger", "file")]
 
+    def get_errors(self, job) -> list[dict] | None:
+        """The row errors, for the uploader only (None for others: see the error count)."""
+        return (
+            job.errors
+            if services.may_see_rejected_rows(self.context["request"].user, job)
+            else None
+        )
+
     def get_error_workbook(self, job) -> str | None:
-        if not job.error_workbook:
+        if not job.error_workbook or not services.may_see_rejected_rows(
+            self.context["request"].user, job
+        ):
             return None
         return reverse("api:import-errors", args=[job.pk], request=self.context["request"])
 
@@ -80,7 +91,7 @@ class ImportJobViewSet(
 
     queryset = ImportJob.objects.select_related("user")
     serializer_class = ImportJobSerializer
-    parser_classes = (MultiPartParser, FormParser)
+    parser_classes = (MultiPartParser, FormParser, JSONParser)  # JSON: confirm, cancel
 
     def get_object(self):
         job = super().get_object()
@@ -111,10 +122,14 @@ class ImportJobViewSet(
     @action(detail=True, methods=["get"])
     def errors(self, request, pk=None):
         job = self.get_object()
-        if not job.error_workbook or not services.may_download_errors(request.user, job):
+        if not job.error_workbook or not services.may_see_rejected_rows(request.user, job):
             raise Http404
         log_access(request, AccessAction.EXPORT_PERSONAL, job, region=request.user.region)
-        return FileResponse(job.error_workbook.open("rb"), as_attachment=True)
+        return FileResponse(
+            job.error_workbook.open("rb"),
+            as_attachment=True,
+            filename=services.error_workbook_name(job),
+        )
 
 
 class ExportJobSerializer(serializers.ModelSerializer):

@@ -72,6 +72,20 @@ def choice_map(choices):
     return mapping
 
 
+def village_names(region):
+    """The names a ledger may give ``region`` (a village), compact: its name and aliases,
+    without 村, and after its township's name and its county's (沧水铺镇向阳村)."""
+    own = {cleaning.compact(name) for name in (region.name, *region.alias_list)}
+    own |= {name[:-1] for name in own if name.endswith("村") and len(name) > 2}
+    township = region.parent
+    prefixes = [""]
+    if township is not None:
+        prefixes.append(cleaning.compact(township.name))
+        if township.parent is not None:
+            prefixes.append(cleaning.compact(township.parent.name) + prefixes[1])
+    return {prefix + name for prefix in prefixes for name in own}
+
+
 class WorkshopNotFound(ValueError):
     """A workshop name (or name and credit code) that finds no single workshop; ``key`` is the
     column to report it on."""
@@ -148,11 +162,15 @@ class Ledger:
 
     def _region_maps(self):
         if self._regions is None:
-            regions = list(Region.objects.restrict(self.user).filter(level=Level.VILLAGE))
+            regions = list(
+                Region.objects.restrict(self.user)
+                .filter(level=Level.VILLAGE)
+                .select_related("parent__parent")
+            )
             by_name = defaultdict(list)
             for region in regions:
-                for name in (region.name, *region.alias_list):
-                    by_name[cleaning.compact(name)].append(region)
+                for name in village_names(region):
+                    by_name[name].append(region)
             self._regions = ({r.code: r for r in regions}, by_name)
         return self._regions
 
@@ -328,8 +346,9 @@ class Ledger:
     def shown(self, key, raw):
         """The cell as listed with its error: ID numbers masked (page, API and job record)."""
         value = cleaning.text(raw)
-        if key in self._masked and len(value) > 8:
-            return value[:4] + "*" * (len(value) - 8) + value[-4:]
+        if key in self._masked and len(value) > 8:  # 18 characters: as mask_id_number masks
+            kept = 6 if len(value) >= 18 else 4
+            return value[:kept] + "*" * (len(value) - kept - 4) + value[-4:]
         return "***" if key in self._masked and value else value
 
     # --- the interface ----------------------------------------------------------------------
@@ -371,19 +390,22 @@ def _as_uploaded(value):
 
 
 def write_error_workbook(target, ledger, table, plan, rows=None):
-    """The rejected rows as in the file, plus their row number and an error column, to fix and
-    upload again. ``rows``: (row number, row as read) in order, among them every rejected row
-    (by default the table's kept rows)."""
+    """The rejected rows as in the file — every column with a header, under its header —
+    plus their row number and an error column, to fix and upload again; ID and phone columns
+    formatted as text, as in the template. ``rows``: (row number, row as read) in order, among
+    them every rejected row (by default the table's kept rows)."""
     from bangfu.core.exports import write_xlsx
 
     messages = defaultdict(list)
     for error in plan.errors:
         messages[error.row].append(f"{error.column}：{error.message}")
-    keys = list(table.columns)
-    header = [_("Row"), *(ledger.headers[key] for key in keys), _("Errors")]
+    keys = [key for key, _header in table.headers]
+    header = [_("Row"), *(text for _key, text in table.headers), _("Errors")]
+    as_text = {c.key for c in ledger.columns if c.text_format}
     rows = (
         [number, *(_as_uploaded(raw.get(key)) for key in keys), "；".join(messages[number])]
         for number, raw in (table.stream() if rows is None else rows)
         if number in messages
     )
-    return write_xlsx(target, _("Rejected rows"), header, rows)
+    text_columns = [position for position, key in enumerate(keys, start=1) if key in as_text]
+    return write_xlsx(target, _("Rejected rows"), header, rows, text_columns=text_columns)

@@ -105,9 +105,12 @@ LABORERS = (
     Column(
         "work_status",
         "就业状态",
-        ("转移就业状况", "务工状态"),
+        ("转移就业状况", "务工状态", "就业状况"),
         True,
-        _("One of the listed values."),
+        _(
+            "One of the listed values. A person employed at a workshop keeps “Employed at an "
+            "assistance workshop” until the roster records their leaving."
+        ),
         choices(WorkStatus),
     ),
     Column(

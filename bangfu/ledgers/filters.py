@@ -9,7 +9,7 @@ from .registry import choices
 class ImportJobFilter(django_filters.FilterSet):
     ledger = django_filters.ChoiceFilter(label=_("ledger"), choices=choices)
     status = django_filters.ChoiceFilter(choices=JobStatus.choices)
-    file_name = django_filters.CharFilter(lookup_expr="icontains")
+    file_name = django_filters.CharFilter(label=_("file name"), lookup_expr="icontains")
 
     class Meta:
         model = ImportJob
@@ -18,7 +18,7 @@ class ImportJobFilter(django_filters.FilterSet):
 
 class ExportJobFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=list(STATUS_LABELS.items()))
-    title = django_filters.CharFilter(lookup_expr="icontains")
+    title = django_filters.CharFilter(label=_("title"), lookup_expr="icontains")
 
     class Meta:
         model = ExportJob

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import ImportMode
-from .registry import LEDGERS
+from .registry import importable_by
 
 
 class UploadForm(forms.Form):
@@ -16,9 +16,7 @@ class UploadForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["ledger"].choices = [
-            (key, ledger.title)
-            for key, ledger in LEDGERS.items()
-            if all(user.has_perm(p) for p in ledger.permissions)
+            (ledger.key, ledger.title) for ledger in importable_by(user)
         ]
 
 

@@ -188,6 +188,7 @@ class LaborerLedger(Ledger):
     def classify(self, plan, chunk, duplicates, existing, visible):
         """Compare cleaned rows with their registered laborers (``existing``, of which the
         importer may see ``visible``): create, update, unchanged or rejected."""
+        at_work = self.at_workshops(chunk, existing)
         for number, data in chunk:
             index = data["id_index"]
             current = existing.get(index)
@@ -228,6 +229,8 @@ class LaborerLedger(Ledger):
                 continue
             for key in self.absent if current else ():
                 data[key] = getattr(current, key)
+            if index in at_work:  # the roster decides: until it records their leaving
+                data["work_status"] = WorkStatus.WORKSHOP
             if current is None:
                 action = "create"
             elif REGISTERED_VALUES(current) != FILE_VALUES(data):
@@ -235,6 +238,24 @@ class LaborerLedger(Ledger):
             else:
                 action = "unchanged"
             plan.rows.append((number, action, None if action == "unchanged" else data))
+
+    @staticmethod
+    def at_workshops(chunk, existing):
+        """Blind indexes of the rows' people employed at a workshop now (an open employment,
+        which hire and the roster mark with that work status) whom the row gives another."""
+        others = [
+            data["id_index"]
+            for _number, data in chunk
+            if data["work_status"] != WorkStatus.WORKSHOP
+            and getattr(existing.get(data["id_index"]), "work_status", None) == WorkStatus.WORKSHOP
+        ]
+        return set(
+            Employment.objects.filter(laborer__id_index__in=others, end_date__isnull=True)
+            .values_list("laborer__id_index", flat=True)
+            .distinct()
+            if others
+            else ()
+        )
 
     def ambiguous_households(self, villages):
         """(village, head name) pairs shared by several households in the importer's scope:

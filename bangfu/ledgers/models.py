@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bangfu.core.scoping import ScopedModel
 
@@ -134,7 +135,7 @@ class ImportJob(Job):
     size = models.PositiveBigIntegerField(_("size (bytes)"))
     mode = models.CharField(_("mode"), max_length=8, choices=ImportMode.choices, blank=True)
     rows = models.PositiveIntegerField(_("rows"), default=0)
-    created = models.PositiveIntegerField(_("created"), default=0)
+    created = models.PositiveIntegerField(pgettext_lazy("rows", "created"), default=0)
     updated = models.PositiveIntegerField(_("updated"), default=0)
     unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
     rejected = models.PositiveIntegerField(_("rejected"), default=0)
@@ -142,6 +143,9 @@ class ImportJob(Job):
     errors = models.JSONField(_("row errors"), default=list, blank=True)
     error_count = models.PositiveIntegerField(_("errors"), default=0)
     error_workbook = models.FileField(_("error workbook"), upload_to="imports/errors/", blank=True)
+    language = models.CharField(  # of the uploader's pages: the worker writes the job in it
+        _("language"), max_length=16, blank=True, editable=False
+    )
 
     stale_message = _(
         "The background worker stopped during this job; nothing was written. Upload the file again."

@@ -7,6 +7,7 @@ import contextlib
 import csv
 import io
 import itertools
+import logging
 import operator
 import re
 import zipfile
@@ -18,6 +19,7 @@ from python_calamine import CalamineWorkbook
 
 from . import cleaning, sheets
 
+logger = logging.getLogger(__name__)
 HEADER_SEARCH_ROWS = 20
 SHARED_VALUES = 2000  # distinct values of a column kept as one copy each
 BLOCK = 4096  # rows read at a time
@@ -59,10 +61,13 @@ class Table:
     in memory beside what is made of them. :func:`read` keeps them all in ``rows``.
     """
 
-    def __init__(self, header_row, columns, unknown, blocks, expected=0):
+    def __init__(self, header_row, columns, unknown, blocks, expected=0, headers=()):
         self.header_row = header_row
         self.columns = columns  # column key → column index in the sheet
         self.unknown = unknown  # headers we do not know (ignored)
+        # (key, header as in the file) of every column with a header, in the sheet's order:
+        # the known ones and the others (keys ``~position``: kept for the error workbook)
+        self.headers = headers
         self.expected = expected  # about how many data rows (0: not known), for progress
         self.count = 0  # data rows handed out so far
         self.rows = None  # every row, once read() has read them
@@ -131,9 +136,13 @@ def _sheet_rows(data, filename, *, whole=False):
             raise LedgerFileError(
                 _("The workbook is password-protected. Remove the password and upload it again.")
             ) from exc
+        if "detect file format" in message:  # a zip that is no workbook (a renamed .docx)
+            raise LedgerFileError(
+                _("This file is not a spreadsheet. Upload an .xlsx, .xls or .csv file.")
+            ) from exc
+        logger.info("unreadable spreadsheet %s: %s", filename, exc)  # calamine's own words
         raise LedgerFileError(
-            _("The spreadsheet cannot be read (%(error)s). Open and save it again in Excel or WPS.")
-            % {"error": exc}
+            _("The spreadsheet cannot be read. Open and save it again in Excel or WPS.")
         ) from exc
 
 
@@ -275,14 +284,27 @@ def _read_rows(rows, columns, expected):
         raise LedgerFileError(
             _("Required columns are missing: %(columns)s.") % {"columns": "、".join(missing)}
         )
-    blocks = _data_blocks(itertools.chain(head[header + 1 :], rows), found, header + 1)
-    return Table(header + 1, found, unknown, blocks, max(expected - header - 1, 0))
+    cells = head[header]
+    others = {
+        f"~{position}": position
+        for position, cell in enumerate(cells)
+        if position not in found.values() and cleaning.text(cell)
+    }
+    headers = [
+        (key, cleaning.text(cells[position]))
+        for key, position in sorted({**found, **others}.items(), key=lambda item: item[1])
+    ]
+    blocks = _data_blocks(itertools.chain(head[header + 1 :], rows), found, others, header + 1)
+    expected = max(expected - header - 1, 0)
+    return Table(header + 1, found, unknown, blocks, expected, headers)
 
 
-def _data_blocks(rows, found, number):
+def _data_blocks(rows, found, others, number):
     """Lists of (row number, row) of the data ``rows`` after the header (row ``number``),
-    without blank and total rows."""
-    max_rows, positions, make_row = limits()["max_rows"], list(found.values()), row_type(found)
+    without blank and total rows: the ``found`` columns, then the ``others`` (a row with
+    nothing in the known columns is blank)."""
+    columns, width = {**found, **others}, len(found)
+    max_rows, positions, make_row = limits()["max_rows"], list(columns.values()), row_type(columns)
     # Coded columns repeat a few values a million times: keep one copy of each (until a
     # column shows it is not such a column), a block of rows at a time, column by column.
     shared, pick, count = [{} for _position in positions], _picker(positions), 0
@@ -295,7 +317,11 @@ def _data_blocks(rows, found, number):
             kept, footers = [], cleaning.may_hold_footers(block)
             for raw, cells in zip(block, zip(*picked, strict=True), strict=True):
                 number += 1  # the spreadsheet row number of this row
-                if not (cleaning.is_blank(cells) or footers and cleaning.is_footer_row(raw)):
+                if not (
+                    cleaning.is_blank(cells[:width] if others else cells)
+                    or footers
+                    and cleaning.is_footer_row(raw)
+                ):
                     kept.append((number, make_row(cells)))
             count += len(kept)
             if count > max_rows:

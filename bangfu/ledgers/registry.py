@@ -11,3 +11,12 @@ LEDGERS = {
 
 def choices():
     return [(key, ledger.title) for key, ledger in LEDGERS.items()]
+
+
+def importable_by(user):
+    """The ledgers ``user`` has every permission to import."""
+    return [
+        ledger
+        for ledger in LEDGERS.values()
+        if all(user.has_perm(permission) for permission in ledger.permissions)
+    ]

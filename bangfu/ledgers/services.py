@@ -21,7 +21,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
@@ -68,6 +68,7 @@ def create_import(user, ledger, upload, *, enqueue=True):
         file_name=os.path.basename(upload.name)[:255],
         sha256=digest.hexdigest(),
         size=upload.size,
+        language=translation.get_language() or "",
     )
     upload.seek(0)
     job.file.save(job.file_name, upload, save=False)
@@ -77,10 +78,16 @@ def create_import(user, ledger, upload, *, enqueue=True):
     return job
 
 
-def may_download_errors(user, job):
-    """The error workbook repeats the rejected rows in clear: only for the person who
-    uploaded them (or a superuser)."""
+def may_see_rejected_rows(user, job):
+    """The row errors (names, heads of household, masked ID numbers) and the error workbook
+    (the rejected rows in clear): only for the person who uploaded them (or a superuser);
+    others in scope see the job and its counts."""
     return job.user_id == user.pk or user.is_superuser
+
+
+def error_workbook_name(job):
+    """The error workbook's name for its download: the uploaded file's, with ``-errors``."""
+    return f"{os.path.splitext(job.file_name)[0]}-errors.xlsx"
 
 
 def confirm_import(user, job, mode):
@@ -142,7 +149,7 @@ def run(job, *, write):
     if not claimed:
         return job
     share = (0, 50) if write else (0, 95)  # reading + checking, then writing
-    with bulk.gc_paused():
+    with bulk.gc_paused(), translation.override(job.language or settings.LANGUAGE_CODE):
         return _run(job, write, share)
 
 
@@ -240,8 +247,7 @@ def _record_plan(job, ledger, table, plan):
             write_error_workbook(
                 handle.name, ledger, table, plan, _rejected_rows(job, ledger, plan)
             )
-            stem = os.path.splitext(job.file_name)[0]
-            job.error_workbook.save(f"{stem}-errors.xlsx", File(handle), save=False)
+            job.error_workbook.save(error_workbook_name(job), File(handle), save=False)
     job.save()
 
 

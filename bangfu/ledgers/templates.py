@@ -50,7 +50,7 @@ def write_template(columns):
         0,
         [
             _("Column"),
-            _("Required"),
+            _("Required?"),
             _("How to fill it in"),
             _("Allowed values"),
             _("Also accepted as header"),

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from bangfu.audit.models import AccessAction
@@ -15,7 +16,7 @@ from . import exports, selectors, services
 from .filters import ExportJobFilter, ImportJobFilter
 from .forms import ConfirmForm, UploadForm
 from .models import ExportJob, ImportJob, JobStatus
-from .registry import LEDGERS
+from .registry import LEDGERS, importable_by
 from .tables import ExportJobTable, ImportJobTable
 from .templates import write_template
 
@@ -29,7 +30,7 @@ class ImportJobListView(ObjectListView):
     table_class = ImportJobTable
     filterset_class = ImportJobFilter
     template_name = "ledgers/import_list.html"
-    title = _("Ledger import")
+    title = gettext_lazy("Ledger import")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -38,7 +39,7 @@ class ImportJobListView(ObjectListView):
         context["can_upload"] = user.has_perm("ledgers.add_importjob") and bool(
             context["form"].fields["ledger"].choices
         )
-        context["ledgers"] = LEDGERS.values()
+        context["ledgers"] = importable_by(user)  # their templates
         return context
 
 
@@ -65,9 +66,10 @@ def upload(request):
         else:
             return redirect(job)
     else:
-        for errors in form.errors.values():
+        for name, errors in form.errors.items():
             for message in errors:
-                messages.error(request, message)
+                field = form.fields.get(name)
+                messages.error(request, f"{field.label}：{message}" if field else message)
     return redirect("ledgers:import-list")
 
 
@@ -85,7 +87,7 @@ def import_detail(request, pk):
         "job": job,
         "ledger": LEDGERS.get(job.ledger),
         "confirm_form": ConfirmForm(),
-        "can_download_errors": services.may_download_errors(request.user, job),
+        "can_see_rejected_rows": services.may_see_rejected_rows(request.user, job),
         "can_confirm": job.status == "checked"
         and (job.user_id == request.user.pk or request.user.is_superuser),
         "title": job.file_name,
@@ -127,7 +129,7 @@ def import_errors(request, pk):
     job = _job(request, pk)
     if not job.error_workbook:
         raise Http404
-    if not services.may_download_errors(request.user, job):
+    if not services.may_see_rejected_rows(request.user, job):
         raise Http404
     log_access(
         request,
@@ -140,7 +142,7 @@ def import_errors(request, pk):
     return FileResponse(
         job.error_workbook.open("rb"),
         as_attachment=True,
-        filename=job.error_workbook.name.rsplit("/", 1)[-1],
+        filename=services.error_workbook_name(job),
     )
 
 

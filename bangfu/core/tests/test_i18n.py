@@ -11,11 +11,12 @@ import pytest
 from django.conf import settings
 
 LOCALE = Path(settings.BASE_DIR) / "locale" / "zh_Hans" / "LC_MESSAGES"
-ENTRY = re.compile(r'^(msgid|msgid_plural|msgstr(?:\[\d+\])?) "(.*)"$')
+ENTRY = re.compile(r'^(msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?) "(.*)"$')
 
 
 def read_po(path):
-    """{msgid: [msgstr, ...]} from a .po file (enough of the format for our own files)."""
+    """{msgid: [msgstr, ...]} from a .po file (enough of the format for our own files); a
+    message with a context is keyed as gettext keys it, ``context\x04msgid``."""
     entries, current, key = {}, {}, None
     for line in [*path.read_text(encoding="utf-8").splitlines(), ""]:
         match = ENTRY.match(line)
@@ -26,9 +27,9 @@ def read_po(path):
             current[key] += line[1:-1]
         elif not line.strip() and current:
             if current.get("msgid"):
-                entries[current["msgid"]] = [
-                    v for k, v in current.items() if k.startswith("msgstr")
-                ]
+                context = current.get("msgctxt")
+                msgid = f"{context}\x04{current['msgid']}" if context else current["msgid"]
+                entries[msgid] = [v for k, v in current.items() if k.startswith("msgstr")]
             current, key = {}, None
     return entries
 

@@ -79,6 +79,9 @@ def test_upload_preview_confirm_valid_rows_and_download_errors(
     assert set(Laborer.objects.values_list("name", flat=True)) == {"张三", "李四"}
 
     errors = client.get(reverse("ledgers:import-errors", args=[job.pk]))
+    assert (
+        "filename*=utf-8''%E8%8A%B1%E5%90%8D%E5%86%8C-errors.xlsx" in errors["Content-Disposition"]
+    )
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(errors.streaming_content))).active
     assert [r[0] for r in sheet.iter_rows(min_row=2, values_only=True)] == [5, 6]
     assert AccessLog.objects.filter(user=users["cangshuipu"], object_id=str(job.pk)).exists()
@@ -105,9 +108,15 @@ def test_the_error_workbook_has_every_rejected_row_as_uploaded(
     job, _response = upload(client, django_capture_on_commit_callbacks, rows)
     assert (job.rows, job.created, job.rejected) == (4, 1, 3)
     errors = client.get(reverse("ledgers:import-errors", args=[job.pk]))
+    assert (
+        "filename*=utf-8''%E8%8A%B1%E5%90%8D%E5%86%8C-errors.xlsx" in errors["Content-Disposition"]
+    )
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(errors.streaming_content))).active
     listed = {r[0]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
     assert sorted(listed) == [3, 4, 5]
+    # every column under its header as uploaded, the unknown one (其他) too; IDs as text
+    assert [cell.value for cell in sheet[1]][1:-1] == HEADER[1]
+    assert listed[4][11] == "备注" and sheet.cell(row=2, column=8).number_format == "@"
     assert listed[4][7] == "123" and listed[5][7] == GOOD[:-1] + " " + GOOD[-1]
     assert "3" in listed[5][-1] and "5" in listed[5][-1]  # both rows of the person named
 
@@ -171,6 +180,31 @@ def test_jobs_are_scoped_and_operators_cannot_import_laborers(
     assert response.status_code == 302
 
 
+def test_the_worker_writes_the_job_in_the_uploaders_language(
+    login, django_capture_on_commit_callbacks
+):
+    client = login("cangshuipu")
+    client.cookies["django_language"] = "en"
+    job, _response = upload(client, django_capture_on_commit_callbacks)
+    assert job.language == "en"
+    messages = " ".join(error["message"] for error in job.errors)
+    assert "“很强” is not allowed" in messages
+    page = client.get(job.get_absolute_url()).content.decode()
+    assert ">created<" not in page and ">to create<" in page
+    listing = client.get(reverse("ledgers:import-list")).content.decode()
+    assert "<title>Ledger import" in listing
+    book = openpyxl.load_workbook(job.error_workbook.open("rb"))
+    assert book.sheetnames == ["Rejected rows"]
+
+    zh = login("cangshuipu")
+    zh.cookies["django_language"] = "zh-hans"
+    job, _response = upload(zh, django_capture_on_commit_callbacks)
+    assert job.language == "zh-hans" and "不是可选值" in job.errors[-1]["message"]
+    done = ImportJob.objects.filter(pk=job.pk)
+    done.update(status=JobStatus.DONE)
+    assert "新增" in zh.get(job.get_absolute_url()).content.decode()
+
+
 def test_api_upload_status_confirm(api, users, django_capture_on_commit_callbacks):
     client = api("cangshuipu")
     with django_capture_on_commit_callbacks(execute=True):
@@ -183,13 +217,16 @@ def test_api_upload_status_confirm(api, users, django_capture_on_commit_callback
     assert status["status"] == "checked" and status["rejected"] == 2
     assert status["errors"][0]["row"] == 5 and status["error_workbook"].endswith("/errors/")
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(f"/api/v1/imports/{job_id}/confirm/", {"mode": "valid"})
-    assert response.status_code == 200
+        response = client.post(
+            f"/api/v1/imports/{job_id}/confirm/", {"mode": "valid"}, format="json"
+        )
+    assert response.status_code == 200, response.content
     assert client.get(f"/api/v1/imports/{job_id}/").json()["status"] == "done"
     assert Laborer.objects.count() == 2
     assert api("longling").get(f"/api/v1/imports/{job_id}/").status_code == 404
     bad = client.post(f"/api/v1/imports/{job_id}/confirm/", {"mode": "valid"})
     assert bad.status_code == 400
+    assert list(bad.json()) == ["non_field_errors"]  # as DRF reports any error not of a field
     assert (
         api("leader")
         .post("/api/v1/imports/", {"ledger": "laborers", "file": workbook()}, format="multipart")
@@ -263,9 +300,13 @@ def test_only_the_uploader_gets_the_error_workbook_and_other_files_are_refused(
 ):
     job, _response = upload(login("cangshuipu"), django_capture_on_commit_callbacks)
     assert job.error_workbook
-    other = login("district")  # sees the job (scope), not the rows in clear
-    assert other.get(job.get_absolute_url()).status_code == 200
-    assert b"error-workbook" not in other.get(job.get_absolute_url()).content
+    other = login("district")  # sees the job (scope) and its counts, not the rows
+    page = other.get(job.get_absolute_url()).content.decode()
+    assert "error-workbook" not in page and "row-errors" not in page and "很强" not in page
+    assert 'id="rows-hidden"' in page
+    seen = api("auditor").get(f"/api/v1/imports/{job.pk}/").json()
+    assert seen["errors"] is None and seen["error_workbook"] is None and seen["rejected"] == 2
+    assert len(api("cangshuipu").get(f"/api/v1/imports/{job.pk}/").json()["errors"]) == 2
     assert other.get(reverse("ledgers:import-errors", args=[job.pk])).status_code == 404
     assert api("auditor").get(f"/api/v1/imports/{job.pk}/errors/").status_code == 404
     assert api("cangshuipu").get(f"/api/v1/imports/{job.pk}/errors/").status_code == 200
@@ -381,3 +422,28 @@ def test_each_role_sees_import_jobs_only_in_its_scope(users, api, username, sees
     assert (page.get(job.get_absolute_url()).status_code == 200) is sees
     errors = client.get(f"/api/v1/imports/{job.pk}/errors/").status_code
     assert (errors == 200) is (username in ("cangshuipu", "admin"))  # uploader or superuser
+
+
+def test_the_page_offers_the_templates_of_the_ledgers_one_may_import(users, login):
+    from django.test import Client
+
+    from bangfu.workshops.tests import factories as f
+
+    village = Client()
+    village.force_login(f.make_user(users["district"], "cun_t", f.CSP_VILLAGE, "village_informant"))
+    page = village.get(reverse("ledgers:import-list")).content.decode()
+    assert page.count('class="ledger-template"') == 1 and "/ledgers/templates/laborers" in page
+    assert (
+        login("cangshuipu")
+        .get(reverse("ledgers:import-list"))
+        .content.decode()
+        .count('class="ledger-template"')
+        == 4
+    )
+
+
+def test_an_upload_without_a_file_says_which_field_is_missing(login):
+    client = login("cangshuipu")
+    response = client.post(reverse("ledgers:upload"), {"ledger": "laborers"}, follow=True)
+    assert "文件：" in response.content.decode()
+    assert not ImportJob.objects.exists()

@@ -58,6 +58,7 @@ def test_title_rows_merged_cells_aliases_unknown_columns_blank_and_total_rows():
                 "x",
             ],
             [None, None, None, None, None, None, None, None, None],
+            [None, None, None, None, None, None, None, None, "注：仅一列有字"],  # blank: unknown
             ["合计：", None, None, "1人"],
             ["填表人：王五", None, None, "审核人：赵六", None, "填表日期：2023年5月1日"],
         ],
@@ -66,7 +67,9 @@ def test_title_rows_merged_cells_aliases_unknown_columns_blank_and_total_rows():
     table = read(data, "花名册.xlsx", LABORERS)
     assert table.header_row == 3
     assert table.unknown == ["备注栏"]
+    assert table.headers[0] == ("village", "所在村") and table.headers[-1] == ("~8", "备注栏")
     assert [number for number, _row in table.rows] == [4]
+    assert table.rows[0][1].get("~8") == "x"  # kept for the error workbook
     row = table.rows[0][1]
     assert row.get("village") == "向阳村" and row.get("id_number") == "11010519491231002x"
 
@@ -263,6 +266,14 @@ def test_formulas_give_their_cached_values_and_csv_is_read_in_gb18030():
     assert read(csv_bytes, "a.csv", LABORERS).rows[0][1].get("name") == "王五"
 
 
+def _zip(files):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, content in files.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
 @pytest.mark.parametrize(
     ("data", "filename", "message"),
     [
@@ -270,6 +281,7 @@ def test_formulas_give_their_cached_values_and_csv_is_read_in_gb18030():
         (b"%PDF-1.4 not a sheet", "a.xlsx", "not a spreadsheet"),
         (b"PK\x03\x04garbage", "a.xlsx", "damaged"),
         (bytes.fromhex("d0cf11e0a1b11ae1") + b"\x00" * 600, "secret.xlsx", "password"),
+        (_zip({"word/document.xml": b"<w:document/>"}), "renamed.xlsx", "not a spreadsheet"),
     ],
 )
 def test_unusable_files_are_refused_clearly(data, filename, message, settings):
