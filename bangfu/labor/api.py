@@ -198,7 +198,10 @@ class EmploymentViewSet(ScopedModelViewSet):
         data = dict(serializer.validated_data)
         id_number = data.pop("id_number", None)
         if id_number:
-            data["laborer"] = call_service(services.find_by_id_number, id_number)
+            try:
+                data["laborer"] = services.find_by_id_number(id_number)
+            except DjangoValidationError as exc:
+                raise exceptions.ValidationError({"id_number": exc.messages}) from exc
             if data["laborer"] is None:
                 message = _("No laborer with this ID number is registered.")
                 raise exceptions.ValidationError({"id_number": [message]})

@@ -24,6 +24,7 @@ from bangfu.regions.models import Level, Region
 from bangfu.workshops.models import Workshop
 
 from . import cleaning
+from .reader import ERROR_WORKBOOK_COLUMNS
 
 
 @dataclass
@@ -73,17 +74,18 @@ def choice_map(choices):
 
 
 def village_names(region):
-    """The names a ledger may give ``region`` (a village), compact: its name and aliases,
-    without 村, and after its township's name and its county's (沧水铺镇向阳村)."""
-    own = {cleaning.compact(name) for name in (region.name, *region.alias_list)}
-    own |= {name[:-1] for name in own if name.endswith("村") and len(name) > 2}
+    """(its names, other names a ledger may give it) of ``region`` (a village), compact: its
+    name and aliases; those without 村, and after its township's name and its county's
+    (沧水铺镇向阳村). A name matches by the first set before the second."""
+    names = {cleaning.compact(name) for name in (region.name, *region.alias_list)}
+    short = names | {name[:-1] for name in names if name.endswith("村") and len(name) > 2}
     township = region.parent
     prefixes = [""]
     if township is not None:
         prefixes.append(cleaning.compact(township.name))
         if township.parent is not None:
             prefixes.append(cleaning.compact(township.parent.name) + prefixes[1])
-    return {prefix + name for prefix in prefixes for name in own}
+    return names, {prefix + name for prefix in prefixes for name in short}
 
 
 class WorkshopNotFound(ValueError):
@@ -167,11 +169,14 @@ class Ledger:
                 .filter(level=Level.VILLAGE)
                 .select_related("parent__parent")
             )
-            by_name = defaultdict(list)
+            by_name, by_other_name = defaultdict(list), defaultdict(list)
             for region in regions:
-                for name in village_names(region):
+                names, others = village_names(region)
+                for name in names:
                     by_name[name].append(region)
-            self._regions = ({r.code: r for r in regions}, by_name)
+                for name in others - names:
+                    by_other_name[name].append(region)
+            self._regions = ({r.code: r for r in regions}, by_name, by_other_name)
         return self._regions
 
     def village(self, raw):
@@ -180,14 +185,14 @@ class Ledger:
             return self._villages[raw]
         except (KeyError, TypeError):
             pass
-        by_code, by_name = self._region_maps()
+        by_code, by_name, by_other_name = self._region_maps()
         value = cleaning.compact(raw)
         if value in by_code:
             self._villages[raw] = by_code[value]
             return by_code[value]
         if value.isdigit() and len(value) == 12:
             raise ValueError(_("Village %(code)s is not in your data scope.") % {"code": value})
-        matches = by_name.get(value, [])
+        matches = by_name.get(value) or by_other_name.get(value, [])  # exact names first
         if len(matches) > 1:
             codes = "、".join(f"{m.parent.name}{m.name} {m.code}" for m in matches)
             raise ValueError(
@@ -400,7 +405,8 @@ def write_error_workbook(target, ledger, table, plan, rows=None):
     for error in plan.errors:
         messages[error.row].append(f"{error.column}：{error.message}")
     keys = [key for key, _header in table.headers]
-    header = [_("Row"), *(text for _key, text in table.headers), _("Errors")]
+    row, errors = ERROR_WORKBOOK_COLUMNS
+    header = [row, *(text for _key, text in table.headers), errors]
     as_text = {c.key for c in ledger.columns if c.text_format}
     rows = (
         [number, *(_as_uploaded(raw.get(key)) for key in keys), "；".join(messages[number])]

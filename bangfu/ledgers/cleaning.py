@@ -11,12 +11,14 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 
 EXCEL_EPOCH = datetime.date(1899, 12, 30)  # serial 1 = 1900-01-01, with Excel's 1900 leap-year bug
+FIRST_SERIAL = 18264  # 1950-01-01: a smaller number in a date column is no date of a ledger
 TOTAL_WORDS = ("合计", "小计", "总计", "total")
 # what the signature lines under a ledger start with (填表人：张三 审核人：李四 …)
 SIGNATURE_WORDS = (
     "填表人", "填报人", "制表人", "审核人", "负责人", "单位负责人", "主要负责人", "经办人",
     "统计人", "联系人", "填表日期", "填报日期", "制表日期", "填报单位", "填表单位", "制表单位",
 )  # fmt: skip
+SIGNATURE = re.compile(f"(?:{'|'.join(SIGNATURE_WORDS)})(?::|$)")  # 填表人：…, not 统计人员
 FOOTER_MARKS = ("计", "人", "期", "位")  # one of these is in every total or signature word
 TIME_OF_DAY = re.compile(r"(?:\s+|T)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
 DATE_PATTERNS = (
@@ -69,10 +71,11 @@ def date(value):
     if isinstance(value, datetime.date):
         return value
     if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
-        if 1 <= value < 2958466 and not (19000101 <= value <= 21001231):
+        if FIRST_SERIAL <= value < 2958466 and not (19000101 <= value <= 21001231):
             return EXCEL_EPOCH + datetime.timedelta(days=int(value))
-        value = str(int(value))
-    raw = compact(TIME_OF_DAY.sub("", text(value)))  # 2023/5/1 0:00:00: CSV exports write it
+        raw = str(int(value))  # 20230501 typed as a number; anything else is refused
+    else:
+        raw = compact(TIME_OF_DAY.sub("", text(value)))  # 2023/5/1 0:00:00: as CSVs write it
     for pattern in DATE_PATTERNS:
         match = pattern.match(raw)
         if match:
@@ -163,10 +166,8 @@ def may_hold_footers(rows):
     firsts = list(itertools.islice(zip(*rows, strict=False), 3))  # as far as all rows reach
     if len(firsts) < min(3, max(map(len, rows), default=0)):
         return True  # rows of different widths: check them one by one
-    try:
-        joined = "\0".join(itertools.chain.from_iterable(firsts))
-    except TypeError:  # not all text (numbers, dates): check them one by one
-        return True
+    # only text cells can make a footer row: numbers (a 序号 column) and dates are left out
+    joined = "\0".join(c for c in itertools.chain.from_iterable(firsts) if type(c) is str)
     return any(mark in joined for mark in FOOTER_MARKS) or "total" in joined.lower()
 
 
@@ -181,7 +182,7 @@ def is_footer_row(cells):
             first = first and (cell is None or text(cell) == "")
             continue
         value = compact(cell).lower()
-        if value.rstrip(":") in TOTAL_WORDS or first and value.startswith(SIGNATURE_WORDS):
+        if value.rstrip(":") in TOTAL_WORDS or first and SIGNATURE.match(value):
             return True
         first = False
     return False

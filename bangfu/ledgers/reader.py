@@ -14,12 +14,16 @@ import zipfile
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from python_calamine import CalamineWorkbook
 
 from . import cleaning, sheets
 
 logger = logging.getLogger(__name__)
+# the columns an error workbook adds to the file's: not the file's own when it comes back fixed
+ERROR_WORKBOOK_COLUMNS = (gettext_lazy("Row"), gettext_lazy("Errors"))
 HEADER_SEARCH_ROWS = 20
 SHARED_VALUES = 2000  # distinct values of a column kept as one copy each
 BLOCK = 4096  # rows read at a time
@@ -61,10 +65,9 @@ class Table:
     in memory beside what is made of them. :func:`read` keeps them all in ``rows``.
     """
 
-    def __init__(self, header_row, columns, unknown, blocks, expected=0, headers=()):
+    def __init__(self, header_row, columns, blocks, expected=0, headers=()):
         self.header_row = header_row
         self.columns = columns  # column key → column index in the sheet
-        self.unknown = unknown  # headers we do not know (ignored)
         # (key, header as in the file) of every column with a header, in the sheet's order:
         # the known ones and the others (keys ``~position``: kept for the error workbook)
         self.headers = headers
@@ -183,22 +186,17 @@ def row_type(columns):
 
 
 def find_header(rows, columns):
-    """(row index, {key: col}, unknown headers) of the first row naming enough known columns."""
+    """(row index, {key: col}) of the first row naming enough known columns."""
     wanted = {name: column.key for column in columns for name in column.names()}
     needed = min(3, len(columns))  # enough known names to be sure this row is the header
     for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        found, unknown = {}, []
+        found = {}
         for position, cell in enumerate(row):
-            name = header_key(cell)
-            if not name:
-                continue
-            key = wanted.get(name)
+            key = wanted.get(header_key(cell))
             if key and key not in found:
                 found[key] = position
-            else:
-                unknown.append(cleaning.text(cell))
         if len(found) >= needed:
-            return index, found, unknown
+            return index, found
     expected = "、".join(c.header for c in columns if c.required)
     raise LedgerFileError(
         _("No header row found in the first %(n)s rows. The sheet needs the columns: %(columns)s.")
@@ -278,17 +276,17 @@ def _shared(cells, known):
 
 def _read_rows(rows, columns, expected):
     head = list(itertools.islice(rows, HEADER_SEARCH_ROWS))
-    header, found, unknown = find_header(head, columns)
+    header, found = find_header(head, columns)
     missing = [c.header for c in columns if c.required and c.key not in found]
     if missing:
         raise LedgerFileError(
             _("Required columns are missing: %(columns)s.") % {"columns": "、".join(missing)}
         )
-    cells = head[header]
+    cells, added = head[header], _error_workbook_columns()
     others = {
         f"~{position}": position
         for position, cell in enumerate(cells)
-        if position not in found.values() and cleaning.text(cell)
+        if position not in found.values() and cleaning.text(cell) not in added
     }
     headers = [
         (key, cleaning.text(cells[position]))
@@ -296,7 +294,16 @@ def _read_rows(rows, columns, expected):
     ]
     blocks = _data_blocks(itertools.chain(head[header + 1 :], rows), found, others, header + 1)
     expected = max(expected - header - 1, 0)
-    return Table(header + 1, found, unknown, blocks, expected, headers)
+    return Table(header + 1, found, blocks, expected, headers)
+
+
+def _error_workbook_columns():
+    """The headers of ERROR_WORKBOOK_COLUMNS in every language, and the empty header."""
+    headers = {""}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            headers.update(str(header) for header in ERROR_WORKBOOK_COLUMNS)
+    return headers
 
 
 def _data_blocks(rows, found, others, number):

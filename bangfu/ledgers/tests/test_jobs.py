@@ -117,6 +117,17 @@ def test_the_error_workbook_has_every_rejected_row_as_uploaded(
     # every column under its header as uploaded, the unknown one (其他) too; IDs as text
     assert [cell.value for cell in sheet[1]][1:-1] == HEADER[1]
     assert listed[4][11] == "备注" and sheet.cell(row=2, column=8).number_format == "@"
+    # uploaded again as it is: its 行号 and 错误 columns are not taken for the file's own
+    again = io.BytesIO()
+    sheet.parent.save(again)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("ledgers:upload"),
+            {"ledger": "laborers", "file": SimpleUploadedFile("错误.xlsx", again.getvalue())},
+        )
+    again = ImportJob.objects.latest("created_at")
+    workbook_again = openpyxl.load_workbook(again.error_workbook.open("rb")).active
+    assert [cell.value for cell in workbook_again[1]][1:-1] == HEADER[1]
     assert listed[4][7] == "123" and listed[5][7] == GOOD[:-1] + " " + GOOD[-1]
     assert "3" in listed[5][-1] and "5" in listed[5][-1]  # both rows of the person named
 

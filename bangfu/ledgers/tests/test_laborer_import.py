@@ -209,6 +209,16 @@ def test_a_village_may_be_named_after_its_township_or_without_cun(users, village
     assert plan.rows[0][2]["village"].code == "430903105201"
 
 
+def test_a_village_named_exactly_wins_over_another_named_without_cun(users):
+    Region.objects.create(
+        code="430903105291", name="向阳", level="village", parent_id="430903105000"
+    )
+    plan = LaborerLedger(users["cangshuipu"]).plan(ledger([row(village="向阳")]))
+    assert plan.errors == [] and plan.rows[0][2]["village"].code == "430903105291"
+    plan = LaborerLedger(users["cangshuipu"]).plan(ledger([row(village="向阳村")]))
+    assert plan.rows[0][2]["village"].code == "430903105201"
+
+
 def test_a_person_in_another_household_is_reported(users):
     LaborerLedger(users["cangshuipu"]).apply(
         LaborerLedger(users["cangshuipu"]).plan(ledger([row()]))

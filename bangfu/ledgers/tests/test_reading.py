@@ -66,7 +66,6 @@ def test_title_rows_merged_cells_aliases_unknown_columns_blank_and_total_rows():
     )
     table = read(data, "花名册.xlsx", LABORERS)
     assert table.header_row == 3
-    assert table.unknown == ["备注栏"]
     assert table.headers[0] == ("village", "所在村") and table.headers[-1] == ("~8", "备注栏")
     assert [number for number, _row in table.rows] == [4]
     assert table.rows[0][1].get("~8") == "x"  # kept for the error workbook
@@ -134,9 +133,9 @@ def test_a_large_sheet_read_in_parts_gives_exactly_the_rows_read_whole(monkeypat
     monkeypatch.setattr(reader, "_whole", lambda *args: read_whole.append(1) or reread(*args))
     table = read(data, "花名册.xlsx", LABORERS)
     assert len(parsed) > 10 and not read_whole  # really read in parts, none of them whole
-    assert (table.header_row, table.unknown, _rows(table)) == (
+    assert (table.header_row, table.headers, _rows(table)) == (
         whole.header_row,
-        whole.unknown,
+        whole.headers,
         _rows(whole),
     )
     assert len(table.rows) == 80 and table.rows[-1][0] == 2 + 80 + 6  # 6 empty rows on the way
@@ -337,7 +336,7 @@ def test_dates_in_every_common_form(value, expected):
 
 
 @pytest.mark.parametrize(
-    "value", ["2023-02-30", "五月一日", "2023-13-01", "2023/5/1 0:00:00 x", float("nan")]
+    "value", ["2023-02-30", "五月一日", "2023-13-01", "2023/5/1 0:00:00 x", float("nan"), 2023, 0]
 )
 def test_bad_dates_are_reported(value):
     with translation.override("en"), pytest.raises(ValueError, match="is not a date"):
@@ -360,6 +359,7 @@ def test_a_bad_date_is_shown_as_written():
         (2023.05, datetime.date(2023, 5, 1)),
         (2023.11, datetime.date(2023, 11, 1)),
         (45352, datetime.date(2024, 3, 1)),  # an Excel serial (a cell formatted as a date)
+        (datetime.date(2024, 3, 15), datetime.date(2024, 3, 1)),
         (datetime.datetime(2024, 3, 15), datetime.date(2024, 3, 1)),
     ],
 )
@@ -374,6 +374,8 @@ def test_months_as_text_numbers_and_dates(value, expected):
         (202413, "is not a month"),
         ("2023年", "is not a month"),
         (float("inf"), "is not a month"),
+        (2023, "is not a month"),  # not the serial of a day in 1905
+        (2023.123, "“2023.123” is not a month"),
     ],
 )
 def test_bad_months_are_reported(value, message):
@@ -430,7 +432,8 @@ def test_blank_rows_are_rows_of_spaces_only(cells, blank):
         ([["向阳村", "张三", "脱贫户"], ["", "合 计", None]], True),
         ([["向阳村", "张三", "脱贫户"], ["TOTAL"]], True),  # a shorter row
         ([["向阳村", "张三", "脱贫户", "合计"]], False),  # beyond the first three cells
-        ([[430903100201, "张三", "脱贫户"]], True),  # not all text: checked row by row
+        ([[1, "向阳村", "张三"], [2, "向阳村", "李四"]], False),  # a numeric 序号 column
+        ([[1, "合计", None]], True),
         ([["向阳村", "张三", "脱贫户"], ["", "填表人：王五", "", "审核人：赵六"]], True),
         ([["人民村", "张三", "脱贫户"]], True),  # may: then checked row by row
     ],
@@ -453,6 +456,9 @@ def test_blocks_without_footer_rows_are_told_apart(rows, may):
         (["向阳村", "填表人", "脱贫户"], False),  # a data row: its first cell is the village
         (["向阳村", "计生户", "脱贫户"], False),
         (["", "", "", "填表人：王五"], False),  # beyond the first three cells
+        (["统计人员", "张三", "脱贫户"], False),  # a title beginning with a signature word
+        (["", "经办人员", "李四"], False),
+        (["负责人助理", "王五"], False),
     ],
 )
 def test_total_rows_and_signature_lines_end_the_data(cells, footer):
@@ -464,7 +470,7 @@ def test_headers_marked_required_are_recognized():
     row = ["向阳村", "张三", "脱贫户", "张三", "11010519491231002x", "全劳动力", "返乡未就业"]
     table = read(workbook_bytes([[*header, "*就业状态"], row]), "花名册.xlsx", LABORERS)
     assert table.columns.keys() >= {"village", "head_name", "category", "labor_ability"}
-    assert table.unknown == []
+    assert not [key for key, _header in table.headers if key.startswith("~")]  # all known
 
 
 def test_template_has_headers_notes_dropdowns_and_text_columns():

@@ -190,6 +190,18 @@ def test_hire_leave_and_wages_through_the_api(client):
         format="json",
     )
     assert again.status_code == 400 and "laborer" in again.json()
+    bad_id = client.post(
+        "/api/v1/employments/",
+        {
+            "id_number": "123",
+            "position": position["id"],
+            "start_date": "2024-04-01",
+            "contract_type": "labor_contract",
+            "monthly_wage": "2600.00",
+        },
+        format="json",
+    )
+    assert bad_id.status_code == 400 and list(bad_id.json()) == ["id_number"]
     employment = hired.json()["id"]
     wage = client.post(
         "/api/v1/wages/",
