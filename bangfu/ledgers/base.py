@@ -57,8 +57,14 @@ class Plan:
         self.errors.append(RowError(number, str(column), value, str(message)))
         self.rejected_rows.add(number)
 
-    def error_dicts(self):
-        return [e.__dict__ for e in sorted(self.errors, key=lambda e: (e.row, e.column))]
+    def error_dicts(self, columns=()):
+        """The errors as dicts, by row, and within a row in the order of ``columns`` (column
+        headers, as the ledger lists them; others after them)."""
+        order = {str(header): position for position, header in enumerate(columns)}
+        return [
+            e.__dict__
+            for e in sorted(self.errors, key=lambda e: (e.row, order.get(e.column, len(order))))
+        ]
 
 
 def choice_map(choices):

@@ -239,7 +239,7 @@ def _record_plan(job, ledger, table, plan):
     job.created, job.updated = counts["created"], counts["updated"]
     job.unchanged, job.rejected = counts["unchanged"], counts["rejected"]
     job.error_count = len(plan.errors)
-    job.errors = plan.error_dicts()[:PREVIEW_ERRORS]
+    job.errors = plan.error_dicts(ledger.headers.values())[:PREVIEW_ERRORS]
     if job.error_workbook:  # the errors of this run, not of an earlier check
         job.error_workbook.delete(save=False)
     if plan.errors:

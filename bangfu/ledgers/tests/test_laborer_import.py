@@ -487,3 +487,10 @@ def test_imports_of_a_ledger_write_one_at_a_time(users, monkeypatch):
         "张三",
         "李四",
     }
+
+
+def test_the_errors_of_a_row_are_listed_in_the_order_of_its_columns(users):
+    importer = LaborerLedger(users["cangshuipu"])
+    plan = importer.plan(ledger([row(village="不存在村", ability="很强")]))
+    columns = [e["column"] for e in plan.error_dicts(importer.headers.values())]
+    assert columns == ["所在村（社区）", "劳动能力"]  # as in the sheet, not as sorted text
