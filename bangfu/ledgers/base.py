@@ -41,6 +41,7 @@ class Plan:
     errors: list = field(default_factory=list)  # RowError
     rejected_rows: set = field(default_factory=set)
     raw: dict = field(default_factory=dict)  # row number → row as read, if rejected when cleaned
+    notes: list = field(default_factory=list)  # what the user should know, rejecting nothing
 
     @property
     def counts(self):

@@ -12,7 +12,7 @@ from django.db import connection
 from django.db.models import Count, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from bangfu.core import bulk, pii
 from bangfu.core.identity import validate_id_number
@@ -45,6 +45,7 @@ CHOICES = {
 HOUSEHOLD_FIELDS = ("category", "monitor_type", "risk_status")
 HOUSEHOLD_VALUES = itemgetter(*HOUSEHOLD_FIELDS)  # a row's values of its household's columns
 OPTIONAL_FIELDS = ("phone", "education", "skills", "work_intention")
+NOTED_ROWS = 20  # row numbers named in a note
 CHUNK = 20_000  # rows compared with the registry per query (SQLite allows 32,766 parameters)
 IDENTITY_FIELDS = ("id_cipher", "id_index", "id_masked", "gender", "birth_date")
 LABORER_FIELDS = (
@@ -137,15 +138,33 @@ class LaborerLedger(Ledger):
                 .iterator(chunk_size=CHUNK),
                 key=str,
             )
+            kept_at_work = []  # rows whose work status the roster keeps
             try:
                 for start in range(0, len(cleaned), CHUNK):
                     chunk = cleaned[start : start + CHUNK]
                     last = chunk[-1][1]["id_index"]
                     existing = {values.id_index: values for values in registry.upto(last)}
-                    self.classify(plan, chunk, duplicates, existing, set(visible.upto(last)))
+                    kept_at_work += self.classify(
+                        plan, chunk, duplicates, existing, set(visible.upto(last))
+                    )
             finally:  # their cursors closed before the staged keys are dropped
                 registry.close()
                 visible.close()
+        if kept_at_work:
+            rows = sorted(kept_at_work)
+            shown = row_list(rows[:NOTED_ROWS]) + ("…" if len(rows) > NOTED_ROWS else "")
+            plan.notes.append(
+                ngettext(
+                    "Row %(rows)s gives another work status to a person employed at a workshop "
+                    "now: it stays “Employed at an assistance workshop” until the roster "
+                    "records the leaving.",
+                    "Rows %(rows)s (%(n)s) give another work status to people employed at a "
+                    "workshop now: it stays “Employed at an assistance workshop” until the "
+                    "roster records their leaving.",
+                    len(rows),
+                )
+                % {"rows": shown, "n": len(rows)}
+            )
         return plan
 
     def reject_disagreeing(self, plan, cleaned, households):
@@ -187,7 +206,9 @@ class LaborerLedger(Ledger):
 
     def classify(self, plan, chunk, duplicates, existing, visible):
         """Compare cleaned rows with their registered laborers (``existing``, of which the
-        importer may see ``visible``): create, update, unchanged or rejected."""
+        importer may see ``visible``): create, update, unchanged or rejected; the numbers of
+        the rows whose work status was kept (see ``at_workshops``)."""
+        kept = []
         at_work = self.at_workshops(chunk, existing)
         for number, data in chunk:
             index = data["id_index"]
@@ -231,6 +252,7 @@ class LaborerLedger(Ledger):
                 data[key] = getattr(current, key)
             if index in at_work:  # the roster decides: until it records their leaving
                 data["work_status"] = WorkStatus.WORKSHOP
+                kept.append(number)
             if current is None:
                 action = "create"
             elif REGISTERED_VALUES(current) != FILE_VALUES(data):
@@ -238,6 +260,7 @@ class LaborerLedger(Ledger):
             else:
                 action = "unchanged"
             plan.rows.append((number, action, None if action == "unchanged" else data))
+        return kept
 
     @staticmethod
     def at_workshops(chunk, existing):

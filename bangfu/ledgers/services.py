@@ -240,6 +240,7 @@ def _record_plan(job, ledger, table, plan):
     job.unchanged, job.rejected = counts["unchanged"], counts["rejected"]
     job.error_count = len(plan.errors)
     job.errors = plan.error_dicts(ledger.headers.values())[:PREVIEW_ERRORS]
+    job.message = "\n".join(plan.notes)  # a failure later replaces it with its reason
     if job.error_workbook:  # the errors of this run, not of an earlier check
         job.error_workbook.delete(save=False)
     if plan.errors:

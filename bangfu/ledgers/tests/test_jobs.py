@@ -458,3 +458,21 @@ def test_an_upload_without_a_file_says_which_field_is_missing(login):
     response = client.post(reverse("ledgers:upload"), {"ledger": "laborers"}, follow=True)
     assert "文件：" in response.content.decode()
     assert not ImportJob.objects.exists()
+
+
+def test_notes_of_the_check_are_shown_with_the_preview(
+    login, users, django_capture_on_commit_callbacks
+):
+    from bangfu.workshops.tests import factories as f
+
+    client = login("cangshuipu")
+    job, _response = upload(client, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("ledgers:import-confirm", args=[job.pk]), {"mode": "valid"})
+    workshop = f.make_workshop(users["district"], f.CSP_VILLAGE)
+    zhang = Laborer.objects.get(name="张三")
+    f.hire(users["district"], zhang, f.make_position(users["district"], workshop))
+    again, _response = upload(client, django_capture_on_commit_callbacks)
+    assert again.status == JobStatus.CHECKED and again.message.startswith("第 3 行（共 1 行）")
+    page = client.get(again.get_absolute_url()).content.decode()
+    assert 'id="job-notes"' in page and "在就业帮扶车间就业" in page

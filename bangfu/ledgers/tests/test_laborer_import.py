@@ -325,8 +325,13 @@ def test_a_person_at_a_workshop_keeps_that_work_status_until_the_roster_ends_it(
     employment = f.hire(users["district"], zhang, f.make_position(users["district"], workshop))
     assert Laborer.objects.get(pk=zhang.pk).work_status == WorkStatus.WORKSHOP
     # the same ledger again: its old status (返乡未就业) does not undo the employment
-    again = importer.plan(ledger([row(), row(name="李四", number=SPOUSE)]))
+    with translation.override("en"):
+        again = importer.plan(ledger([row(), row(name="李四", number=SPOUSE)]))
     assert again.counts == {"created": 0, "updated": 0, "unchanged": 2, "rejected": 0}
+    assert again.notes == [  # said on the preview, not silently
+        "Row 3 gives another work status to a person employed at a workshop now: it stays "
+        "“Employed at an assistance workshop” until the roster records the leaving."
+    ]
     importer.apply(importer.plan(ledger([row(phone="13800000055")])))
     zhang.refresh_from_db()
     assert (zhang.phone, zhang.work_status) == ("13800000055", WorkStatus.WORKSHOP)

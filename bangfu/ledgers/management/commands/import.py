@@ -62,6 +62,7 @@ class Command(BaseCommand):
             "mode": mode,
             "seconds": round(job.duration or 0, 3),
             "error_count": job.error_count,
+            "notes": job.message if job.status != JobStatus.FAILED else "",
             "errors": job.errors,
         }
         if (errors_path := options.get("errors")) and job.error_workbook:
