@@ -18,6 +18,7 @@ from django.db.models import Model, QuerySet
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.encoding import force_str
+from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django_tables2 import A
 from django_tables2.utils import signature
@@ -118,9 +119,10 @@ def _value_caller(function):
 
 
 def export_filename(stem):
-    """``<stem>-<yyyymmdd-hhmm>.xlsx`` (the name of every list export)."""
+    """``<stem>-<yyyymmdd-hhmm>.xlsx`` (the name of every list export; ``stem`` in the user's
+    language: 劳动力-20261126-1430.xlsx)."""
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return f"{slugify(stem) or 'export'}-{stamp}.xlsx"
+    return f"{slugify(str(stem), allow_unicode=True) or 'export'}-{stamp}.xlsx"
 
 
 def safe_cell(value):
@@ -165,5 +167,5 @@ def xlsx_response(title, header, rows, filename):
         buffer.getvalue(),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response["Content-Disposition"] = f'attachment; filename="{export_filename(filename)}"'
+    response["Content-Disposition"] = content_disposition_header(True, export_filename(filename))
     return response

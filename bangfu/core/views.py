@@ -163,7 +163,7 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
             self.log_export(count, full_ids)
             rows = exports.table_values(table)
             return exports.xlsx_response(
-                self.get_title(), next(rows), rows, self.model._meta.model_name
+                self.get_title(), next(rows), rows, self.model._meta.verbose_name_plural
             )
         return self.start_export_job(count, full_ids)
 

@@ -166,7 +166,7 @@ def run(job):
             rows = table_values(table)
             header = next(rows)
             with tempfile.TemporaryDirectory() as tmp:
-                path = os.path.join(tmp, export_filename(view.model._meta.model_name))
+                path = os.path.join(tmp, export_filename(view.model._meta.verbose_name_plural))
                 job.rows = write_xlsx(path, job.title, header, _tracked(rows, total, job))
                 with open(path, "rb") as handle:
                     job.file.save(os.path.basename(path), File(handle), save=False)

@@ -81,7 +81,10 @@ def test_a_large_filtered_export_runs_as_a_job_in_the_officers_scope(
     page = client.get(response["Location"])
     assert page.status_code == 200 and b'id="export-download"' in page.content
     assert b"hx-get" not in page.content  # done: no more polling
-    rows = workbook_rows(client.get(reverse("ledgers:export-download", args=[job.pk])))
+    download = client.get(reverse("ledgers:export-download", args=[job.pk]))
+    named = "filename*=utf-8''%E8%84%B1%E8%B4%AB%E5%8A%B3%E5%8A%A8%E5%8A%9B-"  # 脱贫劳动力-
+    assert named in download["Content-Disposition"]  # in the user's language
+    rows = workbook_rows(download)
     header, body = rows[0], rows[1:]
     assert len(body) == 3
     text = export_text(body)
@@ -231,6 +234,10 @@ def test_a_small_result_still_downloads_directly(town, login):
     assert len(rows) == 2 and "沧水乙" in export_text(rows)
     assert not ExportJob.objects.exists()
     assert AccessLog.objects.get().action == AccessAction.EXPORT_PERSONAL
+    response = client.get(LABORERS, {"region": f.CSP_VILLAGE_2, "export": "xlsx"})
+    assert response["Content-Disposition"].startswith(
+        "attachment; filename*=utf-8''%E8%84%B1%E8%B4%AB%E5%8A%B3%E5%8A%A8%E5%8A%9B-"
+    )
 
 
 def test_beyond_the_maximum_nothing_is_exported(
