@@ -266,7 +266,7 @@ class LaborerLedger(Ledger):
     def at_workshops(chunk, existing):
         """Blind indexes of the rows' people employed at a workshop now (an open employment,
         which hire and the roster mark with that work status) whom the row gives another."""
-        if not existing:  # nobody registered yet (a first load): nobody employed either
+        if not existing:  # none of these people registered (a first load): none employed
             return set()
         others = [
             data["id_index"]
