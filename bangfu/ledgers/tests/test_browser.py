@@ -1,11 +1,14 @@
 """Real headless Chromium: a township officer uploads a ledger with two bad rows, reads the
-preview, imports the valid rows and downloads the error workbook."""
+preview, imports the valid rows and downloads the error workbook; a running job's progress bar
+fills as the worker reports."""
 
 import openpyxl
 import pytest
 from playwright.sync_api import expect
 
+from bangfu.accounts.models import User
 from bangfu.labor.models import Laborer
+from bangfu.ledgers.models import ImportJob, JobStatus, this_worker
 from conftest import browser_login
 
 from .test_jobs import ROWS
@@ -47,3 +50,46 @@ def test_upload_preview_import_valid_rows_and_download_errors(page, tmp_path):
     download.value.save_as(target)
     rows = list(openpyxl.load_workbook(target).active.iter_rows(min_row=2, values_only=True))
     assert [r[0] for r in rows] == [5, 6] and all(r[-1] for r in rows)
+
+
+def test_a_running_jobs_progress_bar_shows_its_progress_and_follows_it(page):
+    officer = User.objects.get(username="cangshuipu")
+    job = ImportJob.objects.create(
+        user=officer,
+        region=officer.region,
+        ledger="laborers",
+        file_name="花名册.xlsx",
+        sha256="0" * 64,
+        size=1,
+        mode="valid",
+        status=JobStatus.RUNNING,
+        progress=40,
+        stage="检查数据行",
+        worker=this_worker(),  # alive: the job is not reaped as stale
+    )
+    browser_login(page, "cangshuipu")
+    page.goto(f"/ledgers/imports/{job.pk}/")
+    bar = page.locator(".progress-bar")
+    expect(bar).to_have_text("40%")
+    assert filled(page) == pytest.approx(0.40, abs=0.02)
+    ImportJob.objects.filter(pk=job.pk).update(progress=85)
+    expect(bar).to_have_text("85%")  # the page polls every second
+    assert filled(page) == pytest.approx(0.85, abs=0.02)
+
+
+def filled(page):
+    """The share of its track the progress bar fills once its width stops moving (Bootstrap
+    animates it)."""
+    return page.evaluate(
+        """() => new Promise((resolve) => {
+            const bar = document.querySelector(".progress-bar");
+            const share = () => bar.getBoundingClientRect().width
+                / bar.parentElement.getBoundingClientRect().width;
+            let last = -1;
+            const check = () => {
+                const now = share();
+                if (now === last) resolve(now); else { last = now; setTimeout(check, 250); }
+            };
+            check();
+        })"""
+    )

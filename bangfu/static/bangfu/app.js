@@ -14,3 +14,12 @@ document.addEventListener("click", (event) => {
 document.addEventListener("click", (event) => {
   if (event.target.closest(".bf-print")) window.print();
 });
+
+// Progress bars: their width comes from data-progress (CSP style-src 'self' forbids style="").
+function showProgress(root) {
+  root.querySelectorAll("[data-progress]").forEach((bar) => {
+    bar.style.width = `${Math.min(Math.max(Number(bar.dataset.progress) || 0, 0), 100)}%`;
+  });
+}
+document.addEventListener("DOMContentLoaded", () => showProgress(document));
+document.addEventListener("htmx:load", (event) => showProgress(event.detail.elt));
