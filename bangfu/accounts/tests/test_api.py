@@ -45,7 +45,13 @@ def test_invalid_token_is_refused():
     assert client.get("/api/v1/regions/").status_code == 401
 
 
-def test_openapi_schema_is_valid_openapi_3(client):
+def test_the_schema_and_its_docs_are_only_for_signed_in_users(client):
+    for path in ("/api/schema/", "/api/docs/"):
+        assert client.get(path).status_code == 401, path
+
+
+def test_openapi_schema_is_valid_openapi_3(login):
+    client = login("cangshuipu")
     response = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert response.status_code == 200
     schema = response.json()
@@ -54,7 +60,7 @@ def test_openapi_schema_is_valid_openapi_3(client):
     validate_schema(SchemaGenerator().get_schema(request=None, public=True))
 
 
-def test_swagger_ui_is_served_offline(client):
-    html = client.get("/api/docs/").content.decode()
+def test_swagger_ui_is_served_offline(login):
+    html = login("cangshuipu").get("/api/docs/").content.decode()
     assert "swagger-ui" in html
     assert "cdn" not in html.lower() and "https://" not in html
