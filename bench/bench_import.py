@@ -37,7 +37,8 @@ PSQL = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-q"]
 
 
 def fresh_database():
-    """A new empty database (migrated, regions, demo accounts); the environment to reach it."""
+    """A new empty database (migrated, regions with the demo villages, demo accounts); the
+    environment to reach it."""
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bangfu.settings"}
     env["BANGFU_TASK_BACKEND"] = "django_tasks.backends.immediate.ImmediateBackend"
     if ENGINE == "postgres":
@@ -49,8 +50,12 @@ def fresh_database():
         env["BANGFU_VAR_DIR"] = tempfile.mkdtemp(prefix="bangfu-bench-import-")
     bangfu = [sys.executable, "-m", "bangfu.cli"]
     subprocess.run([*bangfu, "setup", "--no-demo"], env=env, check=True, capture_output=True)
-    accounts = "from bangfu.accounts.services import create_demo_accounts as c; c('Bench@2026')"
-    subprocess.run([*bangfu, "shell", "-c", accounts], env=env, check=True, capture_output=True)
+    demo = (
+        "from bangfu.regions.services import load_bundled; "
+        "load_bundled('heshan_demo_villages.csv'); "
+        "from bangfu.accounts.services import create_demo_accounts as c; c('Bench@2026')"
+    )
+    subprocess.run([*bangfu, "shell", "-c", demo], env=env, check=True, capture_output=True)
     return env
 
 

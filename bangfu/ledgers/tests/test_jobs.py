@@ -276,6 +276,8 @@ def test_a_killed_worker_leaves_the_job_failed_and_the_database_unchanged(tmp_pa
     bangfu(
         "shell",
         "-c",
+        "from bangfu.regions.services import load_bundled; "
+        "load_bundled('heshan_demo_villages.csv'); "
         "from bangfu.accounts.services import create_demo_accounts; create_demo_accounts('x')",
     )
     ledger = tmp_path / "big.xlsx"

@@ -11,27 +11,35 @@ from bangfu.regions.services import load_bundled
 from bangfu.stats.demo import load_demo
 from bangfu.workshops.models import Workshop
 
-BUNDLED_REGION_FILES = ("heshan_regions.csv", "heshan_demo_villages.csv")
+REGION_FILES = ("heshan_regions.csv",)  # the official codes of the district and its townships
+DEMO_REGION_FILES = ("heshan_demo_villages.csv",)  # synthetic villages (演示数据)
 
 
 class Command(BaseCommand):
     help = (
         "Prepare the database: migrate, sync roles, and on an empty database load the Heshan "
-        "regions, the demo accounts and the demo dataset. Safe to run again."
+        "district and townships and — unless --no-demo or in production — the synthetic demo "
+        "villages, the demo accounts and the demo dataset. Safe to run again."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--no-demo", action="store_true", help="Never create demo data.")
+        parser.add_argument(
+            "--no-demo",
+            action="store_true",
+            help="Never create demo data (villages, accounts, dataset): load your villages with "
+            "import_regions.",
+        )
 
     def handle(self, no_demo, **options):
         call_command("migrate", interactive=False, verbosity=0)
+        demo = not (no_demo or settings.PRODUCTION)
         if not Region.objects.exists():
-            for name in BUNDLED_REGION_FILES:
+            for name in REGION_FILES + (DEMO_REGION_FILES if demo else ()):
                 result = load_bundled(name)
                 self.stdout.write(
                     f"{name}: " + _("%(count)s regions loaded.") % {"count": result.created}
                 )
-        if no_demo or settings.PRODUCTION:
+        if not demo:
             return
         if not User.objects.exists():
             create_demo_accounts(settings.BANGFU_DEMO_PASSWORD)
