@@ -277,7 +277,7 @@ def _log_event(job):
 
 def reap_stale():
     """Mark failed every active import or export job whose worker on this machine is gone
-    (run it after a crash or restart; pages and the API do it for the job they show)."""
+    (``purge_jobs`` runs it; pages and the API do it for the job they show)."""
     active = (JobStatus.CHECKING, JobStatus.RUNNING)
     jobs = [
         *ImportJob.objects.filter(status__in=active),

@@ -301,7 +301,7 @@ def test_a_killed_worker_leaves_the_job_failed_and_the_database_unchanged(tmp_pa
     worker.send_signal(signal.SIGKILL)  # progress 55: inside the write transaction
     assert worker.wait() == -signal.SIGKILL, "the import ended before it could be killed"
     assert database.execute("SELECT status FROM ledgers_importjob").fetchone()[0] == "running"
-    bangfu("shell", "-c", "from bangfu.ledgers.services import reap_stale; reap_stale()")
+    bangfu("purge_jobs", capture_output=True)  # the daily sweep: its worker is gone
     status, message = database.execute("SELECT status, message FROM ledgers_importjob").fetchone()
     assert status == "failed" and message
     assert database.execute("SELECT count(*) FROM labor_laborer").fetchone()[0] == 0

@@ -1,16 +1,20 @@
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
-from bangfu.ledgers.services import purge_files
+from bangfu.ledgers.services import purge_files, reap_stale
 
 
 class Command(BaseCommand):
     help = (
-        "Delete the files (uploads, error workbooks, exports) of import and export jobs that "
-        "ended more than --days days ago; the job records stay. Run it daily (cron/systemd)."
+        "Mark failed the jobs whose worker on this machine is gone (after a crash or a restart), "
+        "then delete the files (uploads, error workbooks, exports) of import and export jobs "
+        "that ended more than --days days ago; the job records stay. Run it daily "
+        "(cron/systemd) and after restarting the worker."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--days", type=int, default=30)
 
     def handle(self, days, **options):
-        self.stdout.write(f"{purge_files(days)} files deleted")
+        self.stdout.write(_("%(n)s stale jobs marked failed") % {"n": len(reap_stale())})
+        self.stdout.write(_("%(n)s files deleted") % {"n": purge_files(days)})
