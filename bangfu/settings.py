@@ -2,7 +2,7 @@
 
 Two profiles, chosen by ``BANGFU_ENV``:
 
-* ``local`` (default): embedded SQLite under ``var/``, DEBUG on, generated keys kept in
+* ``local`` (default): embedded SQLite under ``var/``, DEBUG off, generated keys kept in
   ``var/`` — safe for ``make run`` on a laptop, never exposed beyond 127.0.0.1.
 * ``production``: every secret must come from the environment and insecure values are
   refused at start-up (see ``bangfu.core.checks``); ``manage.py check --deploy`` is clean.

@@ -24,19 +24,17 @@ from django_tables2 import A
 from django_tables2.utils import signature
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-EXPORT_SYNC_ROWS = 5000  # defaults of the settings below
-EXPORT_MAX_ROWS = 2_000_000
 CHUNK_ROWS = 2000  # rows read from the database at a time
 
 
 def sync_rows():
     """Exports of at most this many rows download directly; larger ones run as a job."""
-    return getattr(settings, "BANGFU_EXPORT_SYNC_ROWS", EXPORT_SYNC_ROWS)
+    return settings.BANGFU_EXPORT_SYNC_ROWS
 
 
 def max_rows():
     """No export (even in the background) holds more rows than this."""
-    return getattr(settings, "BANGFU_EXPORT_MAX_ROWS", EXPORT_MAX_ROWS)
+    return settings.BANGFU_EXPORT_MAX_ROWS
 
 
 def table_values(table, chunk_size=CHUNK_ROWS):

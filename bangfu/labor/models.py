@@ -101,10 +101,6 @@ class Household(ScopedModel):
     def get_absolute_url(self):
         return reverse("labor:household-detail", args=[self.pk])
 
-    @property
-    def is_assisted(self):
-        return self.category in ASSISTED_CATEGORIES
-
 
 class HouseholdIncome(models.Model):
     """Annual per-capita net income of a household (the monitoring line compares against it)."""
@@ -191,10 +187,6 @@ class Laborer(ScopedModel):
 
     def get_absolute_url(self):
         return reverse("labor:laborer-detail", args=[self.pk])
-
-    @property
-    def skill_list(self):
-        return [s.strip() for s in self.skills.replace("，", ",").split(",") if s.strip()]
 
 
 class Employment(ScopedModel):

@@ -91,8 +91,8 @@ class Table:
 
 def limits():
     return {
-        "max_bytes": getattr(settings, "BANGFU_LEDGER_MAX_BYTES", 200 * 1024 * 1024),
-        "max_rows": getattr(settings, "BANGFU_LEDGER_MAX_ROWS", 2_000_000),
+        "max_bytes": settings.BANGFU_LEDGER_MAX_BYTES,
+        "max_rows": settings.BANGFU_LEDGER_MAX_ROWS,
         "max_unpacked_ratio": 100,
     }
 

@@ -41,10 +41,6 @@ def counted_workshops(on):
     )
 
 
-def age_on(birth, day):
-    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
-
-
 def _overlapping(queryset, period, start_field, end_field):
     return queryset.filter(**{f"{start_field}__lte": period.end}).filter(
         Q(**{f"{end_field}__isnull": True}) | Q(**{f"{end_field}__gte": period.start})

@@ -85,7 +85,7 @@ def test_officer_registers_a_household_with_its_laborers(users, login):
     assert (liu.gender, liu.birth_date) == ("F", datetime.date(1985, 6, 30))
     assert zhang.id_masked == f"{man[:6]}********{man[-4:]}"
     assert pii.decrypt(zhang.id_cipher) == man
-    assert zhang.region_id == f.CSP_VILLAGE and zhang.skill_list == ["缝纫", "包装"]
+    assert zhang.region_id == f.CSP_VILLAGE and zhang.skills == "缝纫, 包装"
 
 
 def test_an_invalid_id_in_row_two_is_shown_on_that_row_and_nothing_is_saved(login):
