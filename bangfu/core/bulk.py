@@ -15,7 +15,7 @@ from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.management.color import no_style
-from django.db import OperationalError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, OperationalError, connection, connections, transaction
 from django.db.models import F, Q
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Collate
@@ -213,6 +213,19 @@ def gc_paused():
     finally:
         if was_enabled:
             gc.enable()
+
+
+@contextmanager
+def side_connection():
+    """A second connection to the database (autocommit), closed after the block, for small
+    bookkeeping writes (a job's progress) beside a long read on the main one: on SQLite a
+    read in progress keeps its snapshot, and a write on that connection fails at once — not
+    after ``busy_timeout`` — once another connection has committed since the read began."""
+    side = connections.create_connection(DEFAULT_DB_ALIAS)
+    try:
+        yield side
+    finally:
+        side.close()
 
 
 @contextmanager

@@ -11,13 +11,15 @@ An export file holds personal data: only the user who started the job (or a supe
 sees the job and downloads the file.
 """
 
+import functools
+import logging
 import os
 import tempfile
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.http import FileResponse
 from django.test import RequestFactory
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
@@ -28,12 +30,13 @@ from django_tasks import task
 
 from bangfu.audit.models import AccessAction
 from bangfu.audit.services import client_ip, log_access
-from bangfu.core import pii
+from bangfu.core import bulk, pii
 from bangfu.core.exports import export_filename, table_values, write_xlsx
 
 from . import selectors
 from .models import ExportJob, JobStatus
 
+logger = logging.getLogger(__name__)
 PROGRESS_STEPS = 50  # progress is written at most this many times while rows are written
 # the statuses an export job goes through ("running" reads "Exporting", not "Importing")
 STATUS_LABELS = {
@@ -109,15 +112,25 @@ def export_job(job_id):
     run(ExportJob.objects.select_related("user").get(pk=job_id))
 
 
-def _progress(job, percent, stage):
-    ExportJob.objects.filter(pk=job.pk).update(progress=int(percent), stage=str(stage))
+def _progress(side, job, percent, stage):
+    """Write the job's progress on the ``side`` connection (``bulk.side_connection``: the rows
+    are being read on the main one). Best effort: a busy database skips an update."""
+    table = side.ops.quote_name(ExportJob._meta.db_table)
+    try:
+        with side.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET progress = %s, stage = %s WHERE id = %s",  # noqa: S608
+                [int(percent), str(stage), job.pk],
+            )
+    except OperationalError:
+        logger.info("export job %s: progress not written, the database is busy", job.pk)
 
 
-def _tracked(rows, total, job):
+def _tracked(rows, total, progress):
     step = max(1, total // PROGRESS_STEPS)
     for done, row in enumerate(rows, start=1):
         if done % step == 0:
-            _progress(job, 5 + 90 * min(done, total) / max(total, 1), _("Writing rows"))
+            progress(5 + 90 * min(done, total) / max(total, 1), _("Writing rows"))
         yield row
 
 
@@ -156,8 +169,9 @@ def run(job):
         return job
     try:
         language = (job.params or {}).get("language") or settings.LANGUAGE_CODE
-        with translation.override(language):
-            _progress(job, 2, _("Reading the list"))
+        with translation.override(language), bulk.side_connection() as side:
+            progress = functools.partial(_progress, side, job)
+            progress(2, _("Reading the list"))
             view = build_view(job)
             table, full_ids = view.export_table()
             if full_ids and not job.params.get("full_ids"):
@@ -167,7 +181,7 @@ def run(job):
             header = next(rows)
             with tempfile.TemporaryDirectory() as tmp:
                 path = os.path.join(tmp, export_filename(view.model._meta.verbose_name_plural))
-                job.rows = write_xlsx(path, job.title, header, _tracked(rows, total, job))
+                job.rows = write_xlsx(path, job.title, header, _tracked(rows, total, progress))
                 with open(path, "rb") as handle:
                     job.file.save(os.path.basename(path), File(handle), save=False)
             view.log_export(job.rows, full_ids, obj=job)

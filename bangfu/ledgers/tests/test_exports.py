@@ -3,6 +3,9 @@ direct download, written by the worker; the job page, its file (for its creator 
 access log, the API, and jobs that fail."""
 
 import io
+import os
+import subprocess
+import sys
 
 import openpyxl
 import pytest
@@ -133,7 +136,7 @@ def test_the_job_page_polls_while_the_worker_has_not_run_and_the_api_shows_progr
     original = exports._progress
     monkeypatch.setattr(exports, "PROGRESS_STEPS", 4)
     monkeypatch.setattr(
-        exports, "_progress", lambda j, p, s: (seen.append(int(p)), original(j, p, s))
+        exports, "_progress", lambda c, j, p, s: (seen.append(int(p)), original(c, j, p, s))
     )
     callbacks[0]()  # the worker picks the job up
     assert seen == sorted(seen) and len(seen) >= 3 and seen[-1] > 50
@@ -300,3 +303,70 @@ def test_an_id_search_waiting_for_the_worker_is_kept_encrypted(
     export_job.call(job.pk)  # the worker decrypts it to build the same view
     job.refresh_from_db()
     assert (job.status, job.rows) == (JobStatus.DONE, 1) and job.params["query"]["q"] == ["***"]
+
+
+RACING_EXPORT = """
+import sqlite3
+from django.conf import settings
+from bangfu.accounts.models import User
+from bangfu.ledgers import exports
+from bangfu.ledgers.models import ExportJob
+
+officer = User.objects.get(username="cangshuipu")
+job = ExportJob.objects.create(
+    user=officer, region=officer.region, ledger="labor:laborer-list", title="laborers",
+    params={"query": {}, "language": "zh-hans"},
+)
+reading = exports.table_values
+
+
+def someone_saves_meanwhile(table):
+    rows = reading(table)
+    yield next(rows)  # the header
+    yield next(rows)  # the first row: the read has begun
+    other = sqlite3.connect(settings.DATABASES["default"]["NAME"], timeout=30)
+    other.execute("UPDATE accounts_user SET first_name = 'x' WHERE username = 'district'")
+    other.commit()
+    other.close()
+    yield from rows
+
+
+exports.table_values = someone_saves_meanwhile
+exports.run(job)
+job.refresh_from_db()
+print(job.status, job.rows, job.progress)
+"""
+
+
+def test_a_large_export_survives_a_save_by_someone_else_on_sqlite(tmp_path):
+    """In a real SQLite file (WAL), another connection commits while the export reads its
+    rows: the export's progress is written beside the read, and the export completes (it
+    failed, and took the worker down with it, when progress was written on the reading
+    connection)."""
+    from .test_jobs import _big_ledger
+
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "DATABASE_URL"},
+        "BANGFU_VAR_DIR": str(tmp_path),
+    }
+
+    def bangfu(*args):
+        done = subprocess.run(  # noqa: S603 (fixed argv)
+            [sys.executable, "-m", "bangfu.cli", *args], env=env, capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stderr[-2000:]
+        return done
+
+    bangfu("setup", "--no-demo")
+    bangfu(
+        "shell",
+        "-c",
+        "from bangfu.regions.services import load_bundled; "
+        "load_bundled('heshan_demo_villages.csv'); "
+        "from bangfu.accounts.services import create_demo_accounts; create_demo_accounts('x')",
+    )
+    ledger = tmp_path / "laborers.xlsx"
+    _big_ledger(ledger, 5000)  # more than one chunk of the export's read
+    bangfu("import", "laborers", str(ledger), "--user", "cangshuipu", "--mode", "valid")
+    result = bangfu("shell", "-c", RACING_EXPORT)
+    assert result.stdout.splitlines()[-1].split() == ["done", "5000", "100"]
