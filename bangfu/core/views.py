@@ -67,6 +67,9 @@ class ScopedMixin:
         return context
 
 
+MAX_PER_PAGE = 100  # rows on one page of a list, at most (exports take every row)
+
+
 class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
     """A filterable, sortable, paginated table. htmx requests get the table fragment only.
 
@@ -102,6 +105,16 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
         if kwargs.get("data") is not None:
             kwargs["data"] = self.filter_data()
         return kwargs
+
+    def get_table(self, **kwargs):
+        """The page's table; ``?per_page=`` kept within 1…MAX_PER_PAGE rows (django-tables2
+        fails on a negative one and would render any number)."""
+        if (per_page := self.request.GET.get("per_page")) is not None:
+            query = self.request.GET.copy()
+            size = int(per_page) if per_page.strip().lstrip("-").isdigit() else self.paginate_by
+            query["per_page"] = str(min(max(size, 1), MAX_PER_PAGE))
+            self.request.GET = query
+        return super().get_table(**kwargs)
 
     def paginate_queryset(self, queryset, page_size):
         """The table paginates (a page past the end shows the last page, a page that is not a

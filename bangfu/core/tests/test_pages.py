@@ -78,3 +78,16 @@ def test_the_access_log_never_records_query_strings_or_referers():
 
     assert "%(U)s" in ACCESS_LOG_FORMAT
     assert not any(field in ACCESS_LOG_FORMAT for field in ("%(r)s", "%(q)s", "%(f)s", "%(i)s"))
+
+
+@pytest.mark.parametrize(("per_page", "rows"), [("-5", 1), ("0", 1), ("abc", 25), ("7", 7)])
+def test_a_list_page_size_is_kept_within_bounds(login, per_page, rows):
+    response = login("district").get("/regions/", {"per_page": per_page})
+    assert response.status_code == 200
+    assert len(response.context["table"].page.object_list) == rows
+
+
+def test_a_list_page_never_holds_more_than_the_maximum(login, monkeypatch):
+    monkeypatch.setattr("bangfu.core.views.MAX_PER_PAGE", 10)
+    response = login("district").get("/regions/", {"per_page": "100000"})
+    assert len(response.context["table"].page.object_list) == 10
