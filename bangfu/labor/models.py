@@ -1,5 +1,6 @@
 """Assisted households, their laborers, employment at workshops and monthly wages."""
 
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -92,6 +93,9 @@ class Household(ScopedModel):
                 condition=Q(category="monitored", monitor_type__gt="", risk_status__gt="")
                 | (~Q(category="monitored") & Q(monitor_type="")),
                 name="household_monitor_fields",
+                violation_error_message=_(
+                    "A monitored household needs its monitoring type and risk status."
+                ),
             ),
         ]
 
@@ -226,7 +230,12 @@ class Employment(ScopedModel):
     contract_type = models.CharField(
         _("contract type"), max_length=20, choices=ContractType.choices
     )
-    monthly_wage = models.DecimalField(_("monthly wage (yuan)"), max_digits=10, decimal_places=2)
+    monthly_wage = models.DecimalField(
+        _("monthly wage (yuan)"),
+        max_digits=10,
+        decimal_places=2,
+        validators=[MinValueValidator(0)],
+    )
     leave_reason = models.CharField(_("reason for leaving"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -245,9 +254,14 @@ class Employment(ScopedModel):
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
                 name="employment_ends_after_start",
+                violation_error_message=_(
+                    "The leaving date is before the start date; correct one of them."
+                ),
             ),
             models.CheckConstraint(
-                condition=Q(monthly_wage__gte=0), name="employment_wage_positive"
+                condition=Q(monthly_wage__gte=0),
+                name="employment_wage_positive",
+                violation_error_message=_("The monthly wage cannot be negative."),
             ),
         ]
 
@@ -281,7 +295,9 @@ class WageRecord(ScopedModel):
         editable=False,
     )
     month = models.DateField(_("month"), help_text=_("The first day of the month paid for."))
-    amount = models.DecimalField(_("amount paid (yuan)"), max_digits=10, decimal_places=2)
+    amount = models.DecimalField(
+        _("amount paid (yuan)"), max_digits=10, decimal_places=2, validators=[MinValueValidator(0)]
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     operator_field = "employment__workshop__operators"
@@ -292,7 +308,11 @@ class WageRecord(ScopedModel):
         verbose_name_plural = _("wage records")
         constraints = [
             models.UniqueConstraint(fields=["employment", "month"], name="wage_once_per_month"),
-            models.CheckConstraint(condition=Q(amount__gte=0), name="wage_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0),
+                name="wage_amount_positive",
+                violation_error_message=_("The amount cannot be negative."),
+            ),
         ]
 
     def __str__(self):

@@ -62,7 +62,9 @@ class Region(ScopedModel):
         verbose_name_plural = _("regions")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(code__regex=r"^[0-9]{12}$"), name="region_code_12_digits"
+                condition=models.Q(code__regex=r"^[0-9]{12}$"),
+                name="region_code_12_digits",
+                violation_error_message=_("The code must be exactly 12 digits."),
             ),
         ]
 

@@ -1,6 +1,7 @@
 """Enterprises, workshops (with their lifecycle) and the positions they develop."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -119,7 +120,11 @@ class Workshop(ScopedModel):
     industry = models.CharField(_("industry"), max_length=32, choices=Industry.choices)
     address = models.CharField(_("address"), max_length=200, blank=True)
     floor_area = models.DecimalField(
-        _("floor area (m²)"), max_digits=10, decimal_places=1, default=0
+        _("floor area (m²)"),
+        max_digits=10,
+        decimal_places=1,
+        default=0,
+        validators=[MinValueValidator(0)],
     )
     opened_on = models.DateField(_("opened on"), null=True, blank=True)
     status = models.CharField(
@@ -145,7 +150,9 @@ class Workshop(ScopedModel):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(floor_area__gte=0), name="workshop_floor_area_positive"
+                condition=Q(floor_area__gte=0),
+                name="workshop_floor_area_positive",
+                violation_error_message=_("The floor area cannot be negative."),
             ),
             models.UniqueConstraint(
                 fields=["certificate_no"],
@@ -185,6 +192,9 @@ class StatusChange(models.Model):
         return f"{self.workshop}: {self.from_status} → {self.to_status} ({self.on})"
 
 
+MAX_HEADCOUNT = 9999  # people one position recruits: a typo beyond it would swell every figure
+
+
 class Position(ScopedModel):
     """岗位 developed at a workshop; "developed" in every year it is open."""
 
@@ -199,12 +209,24 @@ class Position(ScopedModel):
         editable=False,
     )
     title = models.CharField(_("title"), max_length=80)
-    headcount = models.PositiveIntegerField(_("headcount"))
+    headcount = models.PositiveIntegerField(
+        _("headcount"), validators=[MinValueValidator(1), MaxValueValidator(MAX_HEADCOUNT)]
+    )
     wage_min = models.DecimalField(
-        _("minimum monthly wage"), max_digits=10, decimal_places=2, null=True, blank=True
+        _("minimum monthly wage"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
     )
     wage_max = models.DecimalField(
-        _("maximum monthly wage"), max_digits=10, decimal_places=2, null=True, blank=True
+        _("maximum monthly wage"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
     )
     requirements = models.TextField(_("requirements"), blank=True)
     posted_on = models.DateField(_("posted on"))

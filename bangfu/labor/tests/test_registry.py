@@ -104,6 +104,17 @@ def test_an_invalid_id_in_row_two_is_shown_on_that_row_and_nothing_is_saved(logi
     assert not Laborer.objects.filter(name__in=["王一", "王二"]).exists()
 
 
+def test_a_monitored_household_without_its_type_is_told_so_in_plain_words(login):
+    response = login("cangshuipu").post(
+        "/labor/households/new/",
+        registration("监测户", row(0, "监测", f.id_number()), monitor_type=""),
+    )
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "监测户须填写监测类型和风险状态" in text and "约束" not in text
+    assert nothing_saved("监测户")
+
+
 def test_full_width_digits_and_lowercase_x_are_accepted(login):
     number = f.id_number_ending_in_x()
     typed = number[:-1].translate(FULL_WIDTH) + " x"

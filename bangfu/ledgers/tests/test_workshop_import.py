@@ -363,6 +363,7 @@ def messy_positions(world):
         prow(title="电工"),  # 12
         prow(title="厨师", posted=None),  # 13 no posting date
         prow("同名车间", code=world["foreign"].enterprise.uscc),  # 14 code of another enterprise
+        prow(title="木工", count=99_999_999_999),  # 15 a typo that would swell every figure
     ]
 
 
@@ -377,6 +378,7 @@ EXPECTED_POSITIONS = {
     12: "岗位名称",
     13: "发布日期",
     14: "统一社会信用代码",
+    15: "招聘人数",
 }
 
 

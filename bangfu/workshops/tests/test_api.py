@@ -8,6 +8,7 @@ from stdnum.cn import uscc
 from bangfu.core.identity import check_character
 from bangfu.labor.models import Employment, Laborer
 from bangfu.workshops.models import Status, StatusChange, WorkshopType
+from bangfu.workshops.tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
@@ -227,6 +228,8 @@ def test_hire_leave_and_wages_through_the_api(client):
     ("fields", "field"),
     [
         ({"headcount": 0}, "headcount"),
+        ({"headcount": 100_000}, "headcount"),  # a typo that would swell the figures
+        ({"wage_min": "-100"}, "wage_min"),
         ({"wage_min": "4000", "wage_max": "3000"}, "wage_max"),
         ({"closed_on": "2023-12-31"}, "closed_on"),
     ],
@@ -244,3 +247,23 @@ def test_position_rules_are_reported_at_their_field_readably(client, fields, fie
     assert list(response.json()) == [field]
     message = " ".join(response.json()[field])
     assert "Constraint" not in message and "约束" not in message
+
+
+def test_a_negative_floor_area_is_refused_on_its_field_in_plain_words(users, login):
+    enterprise = f.make_enterprise(users["district"], f.CSP_VILLAGE)
+    data = {
+        "enterprise": enterprise.pk,
+        "name": "负面积车间",
+        "region": f.CSP_VILLAGE,
+        "site_type": "village",
+        "creation_mode": "upgrade",
+        "workshop_type": WorkshopType.objects.get(code="factory").pk,
+        "industry": "bamboo_wood",
+        "floor_area": "-5",
+        "applied_on": "2024-01-02",
+    }
+    response = login("district").post("/workshops/new/", data)
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert list(errors) == ["floor_area"], errors
+    assert "约束" not in response.content.decode()
