@@ -1,12 +1,14 @@
 """xlsx export of list views: the current filtered, sorted view, scoped like the page.
 
-Cells are always written as text or numbers, never formulas, and text starting with
+Cells are written as text, numbers or dates, never formulas, and text starting with
 ``= + - @`` is prefixed with ``'`` so a spreadsheet never evaluates it (formula injection).
 
 Up to ``BANGFU_EXPORT_SYNC_ROWS`` rows download at once; larger views become an export job of
 the ledgers module (written in the background), up to ``BANGFU_EXPORT_MAX_ROWS`` rows.
 """
 
+import datetime
+import decimal
 import io
 import re
 
@@ -14,17 +16,19 @@ import django_tables2 as tables
 import xlsxwriter
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Model, QuerySet
+from django.db.models import BooleanField, DateField, DateTimeField, Model, QuerySet
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from django_tables2 import A
 from django_tables2.utils import signature
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 CHUNK_ROWS = 2000  # rows read from the database at a time
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def sync_rows():
@@ -83,6 +87,37 @@ def table_values(table, chunk_size=CHUNK_ROWS):
         yield [force_str(value(row, column), strings_only=True) for column in columns]
 
 
+def export_values(table):
+    """:func:`table_values` as a spreadsheet wants them (``write_xlsx`` writes numbers and
+    dates as such): the dates of date fields as dates, yes or no for true and false, and an
+    empty cell where the page shows the table's “—”."""
+    columns = [c for c in table.columns.iterall() if not c.column.exclude_from_export]
+    model = getattr(table.data, "model", None)  # before table_values hides it
+    converters = [_converter(model, column, table.default) for column in columns]
+    rows = table_values(table)
+    yield next(rows)
+    for row in rows:
+        yield [convert(value) for convert, value in zip(converters, row, strict=True)]
+
+
+def _converter(model, bound_column, empty):
+    """The function turning a value of ``bound_column`` into what its cell holds."""
+    try:
+        field = A(bound_column.accessor).get_field(model) if model else None
+    except FieldDoesNotExist:
+        field = None
+    if isinstance(bound_column.column, tables.BooleanColumn) or isinstance(field, BooleanField):
+        labels = {True: _("Yes"), "True": _("Yes"), False: _("No"), "False": _("No")}
+        return lambda value: labels.get(value, None if value == empty else value)
+    if isinstance(field, DateField) and not isinstance(field, DateTimeField):
+        return lambda value: (
+            datetime.date.fromisoformat(value)
+            if isinstance(value, str) and ISO_DATE.fullmatch(value)
+            else (None if value == empty else value)
+        )
+    return lambda value: None if value == empty else value
+
+
 def _choice_labels(model, bound_column):
     """(accessor, attribute name, {stored value: label}) of a column showing a model field
     with choices, labels as ``get_FOO_display`` gives them in the current language; None for
@@ -139,6 +174,8 @@ def write_xlsx(target, title, header, rows, *, text_columns=()):
     sheet = workbook.add_worksheet(re.sub(r"[\[\]:*?/\\]", "", str(title))[:31] or "Sheet1")
     bold = workbook.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1})
     as_text = workbook.add_format({"num_format": "@"})
+    as_date = workbook.add_format({"num_format": "yyyy-mm-dd"})
+    as_time = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
     formats = [as_text if col in text_columns else None for col in range(len(header))]
     for col, text in enumerate(header):
         sheet.write_string(0, col, str(text), bold)
@@ -148,10 +185,17 @@ def write_xlsx(target, title, header, rows, *, text_columns=()):
         for col, value in enumerate(row):
             value = safe_cell(value)
             cell_format = formats[col] if col < len(formats) else None
-            if isinstance(value, int | float) and not isinstance(value, bool):
+            if value is None or value == "":
+                sheet.write_blank(count, col, None, cell_format)  # an empty cell, not ""
+            elif isinstance(value, int | float | decimal.Decimal) and not isinstance(value, bool):
                 sheet.write_number(count, col, value, cell_format)
+            elif isinstance(value, datetime.datetime):  # local time: Excel has no time zones
+                naive = timezone.localtime(value) if timezone.is_aware(value) else value
+                sheet.write_datetime(count, col, naive.replace(tzinfo=None), as_time)
+            elif isinstance(value, datetime.date):
+                sheet.write_datetime(count, col, value, as_date)
             else:
-                sheet.write_string(count, col, "" if value is None else str(value), cell_format)
+                sheet.write_string(count, col, str(value), cell_format)
     sheet.freeze_panes(1, 0)
     workbook.close()
     return count

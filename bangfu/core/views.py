@@ -174,7 +174,7 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
         count = table.paginator.count
         if count <= exports.sync_rows():
             self.log_export(count, full_ids)
-            rows = exports.table_values(table)
+            rows = exports.export_values(table)
             return exports.xlsx_response(
                 self.get_title(), next(rows), rows, self.model._meta.verbose_name_plural
             )

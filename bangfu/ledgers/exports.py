@@ -31,7 +31,7 @@ from django_tasks import task
 from bangfu.audit.models import AccessAction
 from bangfu.audit.services import client_ip, log_access
 from bangfu.core import bulk, pii
-from bangfu.core.exports import export_filename, table_values, write_xlsx
+from bangfu.core.exports import export_filename, export_values, write_xlsx
 
 from . import selectors
 from .models import ExportJob, JobStatus
@@ -177,7 +177,7 @@ def run(job):
             if full_ids and not job.params.get("full_ids"):
                 raise PermissionDenied(_("Full ID numbers were not requested for this export."))
             total = table.paginator.count
-            rows = table_values(table)
+            rows = export_values(table)
             header = next(rows)
             with tempfile.TemporaryDirectory() as tmp:
                 path = os.path.join(tmp, export_filename(view.model._meta.verbose_name_plural))

@@ -51,3 +51,23 @@ def test_export_values_equal_as_values_for_every_list(users, settings, tmp_path)
     laborers = [v for v in list_views() if v[0] == "labor:laborer-list"][0]
     table, twin = export_tables(laborers[1], laborers[2], users["district"], full_id="1")
     assert list(table_values(table)) == list(twin.as_values())  # full IDs, decrypted
+
+
+def test_exported_cells_are_numbers_dates_and_yes_or_no_not_text(users, login):
+    import datetime
+    from decimal import Decimal
+
+    from bangfu.workshops.tests import factories as f
+    from bangfu.workshops.tests.scope_helpers import export_rows
+
+    district = users["district"]
+    workshop = f.make_workshop(district, f.CSP_VILLAGE, name="类型车间")
+    f.make_position(district, workshop, title="编织工", wage_min=Decimal("1800.50"))
+    client = login("district")
+    header, row = export_rows(client, "/workshops/positions/")
+    cells = dict(zip(header, row, strict=True))
+    assert cells["招用人数"] == 10 and cells["最低月工资"] == 1800.5  # numbers Excel can sum
+    assert cells["发布日期"] == datetime.datetime(2024, 1, 2)  # a date cell
+    assert cells["最高月工资"] is None and cells["关闭日期"] is None  # empty, not “—”
+    header, *rows = export_rows(client, "/workshops/enterprises/")
+    assert {dict(zip(header, r, strict=True))["启用"] for r in rows} == {"是"}

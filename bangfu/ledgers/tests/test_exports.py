@@ -317,7 +317,7 @@ job = ExportJob.objects.create(
     user=officer, region=officer.region, ledger="labor:laborer-list", title="laborers",
     params={"query": {}, "language": "zh-hans"},
 )
-reading = exports.table_values
+reading = exports.export_values
 
 
 def someone_saves_meanwhile(table):
@@ -331,7 +331,7 @@ def someone_saves_meanwhile(table):
     yield from rows
 
 
-exports.table_values = someone_saves_meanwhile
+exports.export_values = someone_saves_meanwhile
 exports.run(job)
 job.refresh_from_db()
 print(job.status, job.rows, job.progress)

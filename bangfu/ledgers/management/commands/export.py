@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from bangfu.accounts.models import User
 from bangfu.audit.models import AccessAction
 from bangfu.audit.services import record_access
-from bangfu.core.exports import table_values, write_xlsx
+from bangfu.core.exports import export_values, write_xlsx
 from bangfu.labor.selectors import laborer_list
 from bangfu.labor.tables import LaborerFullTable, LaborerTable
 from bangfu.regions.models import Region
@@ -38,7 +38,7 @@ class Command(BaseCommand):
                 raise CommandError(f"no region {region}")
             queryset = queryset.filter(region__code__startswith=node.scope_prefix)
         table = (LaborerFullTable if full_id else LaborerTable)(queryset)
-        rows = table_values(table)
+        rows = export_values(table)
         count = write_xlsx(str(output), _("Laborers"), next(rows), rows)
         kind = "full IDs" if full_id else "masked"
         record_access(
