@@ -3,6 +3,7 @@
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bangfu.core.scoping import ScopedModel
 
@@ -36,7 +37,7 @@ class Region(ScopedModel):
     """A division keyed by its 12-digit code, so foreign-key columns hold codes."""
 
     code = models.CharField(_("code"), max_length=12, primary_key=True)
-    name = models.CharField(_("name"), max_length=64)
+    name = models.CharField(pgettext_lazy("thing", "name"), max_length=64)
     level = models.CharField(_("level"), max_length=16, choices=Level.choices)
     parent = models.ForeignKey(
         "self",

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bangfu.core.scoping import ScopedModel
 
@@ -50,7 +51,7 @@ class CriteriaGroup(models.TextChoices):
 class Enterprise(ScopedModel):
     """经营主体: the company or cooperative that runs workshops."""
 
-    name = models.CharField(_("name"), max_length=120)
+    name = models.CharField(pgettext_lazy("thing", "name"), max_length=120)
     uscc = models.CharField(_("unified social credit code"), max_length=18, unique=True)
     legal_representative = models.CharField(_("legal representative"), max_length=50)
     contact_person = models.CharField(_("contact person"), max_length=50, blank=True)
@@ -81,7 +82,7 @@ class WorkshopType(models.Model):
     """Dictionary of workshop types (厂房式, 居家式, …) and which recognition criteria apply."""
 
     code = models.SlugField(_("code"), max_length=32, unique=True)
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("thing", "name"), max_length=50)
     criteria_group = models.CharField(
         _("criteria group"),
         max_length=16,
@@ -106,7 +107,7 @@ class Workshop(ScopedModel):
     enterprise = models.ForeignKey(
         Enterprise, verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="workshops"
     )
-    name = models.CharField(_("name"), max_length=120)
+    name = models.CharField(pgettext_lazy("thing", "name"), max_length=120)
     region = models.ForeignKey(
         "regions.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
     )

@@ -70,4 +70,5 @@ def test_exported_cells_are_numbers_dates_and_yes_or_no_not_text(users, login):
     assert cells["发布日期"] == datetime.datetime(2024, 1, 2)  # a date cell
     assert cells["最高月工资"] is None and cells["关闭日期"] is None  # empty, not “—”
     header, *rows = export_rows(client, "/workshops/enterprises/")
+    assert header[0] == "名称"  # a thing's name (名称), not a person's (姓名)
     assert {dict(zip(header, r, strict=True))["启用"] for r in rows} == {"是"}
