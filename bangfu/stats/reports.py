@@ -34,6 +34,9 @@ def basic_table(user, period, region):
     rows, total = selectors.by_child_region(user, period.key, region)
     return {
         "title": _("Basic statistics of employment-assistance workshops"),
+        # the region's name before it, as a heading: 赫山区就业帮扶车间基本情况统计表
+        "heading": _("%(region)s: basic statistics of employment-assistance workshops")
+        % {"region": region.name},
         "region": region,
         "period": period,
         "columns": COLUMNS,
@@ -68,7 +71,7 @@ def basic_table_xlsx(table):
     total_money = book.add_format(
         {"border": 1, "bold": True, "bg_color": "#F2F2F2", "num_format": "#,##0.00"}
     )
-    sheet.merge_range(0, 0, 0, width - 1, f"{table['region'].name}{table['title']}", title)
+    sheet.merge_range(0, 0, 0, width - 1, table["heading"], title)
     sheet.set_row(0, 30)
     sheet.write_string(1, 0, _("Period: %(period)s") % {"period": table["period"].key}, note)
     sheet.write_string(1, 3, _("Unit: workshops, persons, positions, yuan"), note)

@@ -64,3 +64,13 @@ def test_swagger_ui_is_served_offline(login):
     html = login("cangshuipu").get("/api/docs/").content.decode()
     assert "swagger-ui" in html
     assert "cdn" not in html.lower() and "https://" not in html
+
+
+def test_the_password_length_rule_is_told_in_chinese():
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as error:
+        validate_password("Ab1!")
+    assert "密码长度太短。密码必须包含至少 10 个字符。" in error.value.messages

@@ -122,7 +122,7 @@ def test_report_xlsx_has_title_headers_rows_and_totals(demo, login):
     response = login("district").get("/stats/report/", {"year": "2023", "format": "xlsx"})
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
-    assert "赫山区" in sheet["A1"].value
+    assert sheet["A1"].value == "赫山区就业帮扶车间基本情况统计表"
     assert "2023" in sheet["A2"].value
     headers = [c.value for c in sheet[3]]
     assert headers[0] and len(headers) == 12
@@ -138,6 +138,15 @@ def test_report_xlsx_has_title_headers_rows_and_totals(demo, login):
         and total[9] == 65
     )
     assert sum(row[1] for row in townships) == 35
+
+
+def test_the_report_and_screen_headings_read_well_in_english(demo, login):
+    client = login("district")
+    client.cookies["django_language"] = "en"
+    html = client.get("/stats/report/", {"year": "2023"}).content.decode()
+    assert "赫山区: basic statistics of employment-assistance workshops" in html
+    screen = client.get("/screen/", {"year": "2023"}).content.decode()
+    assert "赫山区 employment-assistance workshops" in screen
 
 
 def test_printable_report_page(demo, login):
