@@ -121,6 +121,7 @@ class WageSerializer(serializers.ModelSerializer):
         model = WageRecord
         fields = ("id", "employment", "month", "amount")
         validators = []  # a second POST for the same month corrects it (``services.record_wage``)
+        extra_kwargs = {"month": {"input_formats": ["%Y-%m", "iso-8601"]}}  # 2024-03 or a date
 
 
 class HouseholdViewSet(ScopedModelViewSet):

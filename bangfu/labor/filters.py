@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from bangfu.core.filters import RegionPrefixFilter, ScopedFilterSet
@@ -73,16 +74,23 @@ class EmploymentFilter(ScopedFilterSet):
         return queryset.filter(laborer__in=selectors.search_laborers(Laborer.objects.all(), value))
 
 
+# a month as the wage form takes it (2024-03; a date is read too), with the browser's month picker
+MONTH_INPUT = {
+    "input_formats": ["%Y-%m", "%Y-%m-%d"],
+    "widget": forms.DateInput(attrs={"type": "month"}),
+}
+
+
 class WageFilter(ScopedFilterSet):
     region = RegionPrefixFilter()
     workshop = django_filters.ModelChoiceFilter(
         label=_("workshop"), field_name="employment__workshop", queryset=Workshop.objects.all()
     )
     month_from = django_filters.DateFilter(
-        label=_("from month"), field_name="month", lookup_expr="gte"
+        label=_("from month"), field_name="month", lookup_expr="gte", **MONTH_INPUT
     )
     month_to = django_filters.DateFilter(
-        label=_("until month"), field_name="month", lookup_expr="lte"
+        label=_("until month"), field_name="month", lookup_expr="lte", **MONTH_INPUT
     )
 
     class Meta:

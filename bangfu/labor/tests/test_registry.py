@@ -468,6 +468,18 @@ def test_hire_leave_and_wage_through_pages(shop, login):
     assert response.status_code == 200 and "id_number" in response.context["form"].errors
 
 
+def test_the_wage_list_filters_by_months_typed_as_months(shop, login):
+    employment = f.hire(shop["district"], shop["laborer"], shop["position"])
+    for month in (datetime.date(2024, 3, 1), datetime.date(2024, 4, 1), datetime.date(2024, 5, 1)):
+        f.wage(shop["district"], employment, month=month)
+    response = login("cangshuipu").get(
+        "/labor/wages/", {"month_from": "2024-04", "month_to": "2024-05"}
+    )
+    assert response.status_code == 200 and not response.context["filter"].errors
+    shown = {row.record.month for row in response.context["table"].page.object_list}
+    assert shown == {datetime.date(2024, 4, 1), datetime.date(2024, 5, 1)}
+
+
 def test_api_hire_leave_and_wage(shop, api):
     client = api("cangshuipu")
     response = client.post(
@@ -492,6 +504,10 @@ def test_api_hire_leave_and_wage(shop, api):
         "/api/v1/wages/", {"employment": pk, "month": "2023-12-01", "amount": "1"}, format="json"
     )
     assert response.status_code == 400
+    response = client.post(  # a month as a month
+        "/api/v1/wages/", {"employment": pk, "month": "2024-04", "amount": "2500"}, format="json"
+    )
+    assert response.status_code == 201 and response.json()["month"] == "2024-04-01"
     response = client.post(f"/api/v1/employments/{pk}/leave/", {"end_date": "2024-01-01"})
     assert response.status_code == 400
     response = client.post(f"/api/v1/employments/{pk}/leave/", {"end_date": "2024-04-30"})
