@@ -62,11 +62,17 @@ def save_enterprise(user, enterprise=None, **fields):
     duplicate = Enterprise.objects.filter(uscc=fields["uscc"]).exclude(
         pk=getattr(enterprise, "pk", None)
     )
-    if duplicate.exists():
+    if duplicate := duplicate.first():
+        visible = Enterprise.objects.restrict(user).filter(pk=duplicate.pk).exists()
         raise ValidationError(
             {
                 "uscc": _("An enterprise with this credit code is already registered: %(name)s.")
-                % {"name": duplicate.first().name}
+                % {"name": duplicate.name}
+                if visible  # another region's enterprise is not named
+                else _(
+                    "An enterprise with this credit code is registered outside your data "
+                    "scope; ask the district office."
+                )
             }
         )
     enterprise = enterprise or Enterprise()

@@ -617,6 +617,10 @@ def test_enterprise_credit_code_is_validated_and_unique(users, login):
     with pytest.raises(ValidationError) as exc:
         f.make_enterprise(district, f.LL_VILLAGE, uscc=f" {good} ")
     assert "湘益食品有限公司" in " ".join(exc.value.message_dict["uscc"])
+    with pytest.raises(ValidationError) as exc:  # a township officer of another township
+        f.make_enterprise(users["longling"], f.LL_VILLAGE, uscc=good)
+    message = " ".join(exc.value.message_dict["uscc"])
+    assert "湘益食品有限公司" not in message and "数据范围之外" in message
 
 
 def test_the_position_form_explains_a_broken_rule(users, login):
