@@ -41,8 +41,11 @@ class StatsView(APIView):
     permission_classes = [CanViewFigures]
 
     def period_and_region(self, request):
+        if not request.query_params.get("year"):
+            message = _("The period is required: year=2023, 2023Q2 or 2023-05.")
+            raise exceptions.ValidationError({"year": [message]})
         try:
-            period = parse(request.query_params.get("year", ""))
+            period = parse(request.query_params["year"])
         except ValueError as exc:
             message = _("Give the period as 2023, 2023Q2 or 2023-05 (years 2000–2100).")
             raise exceptions.ValidationError({"year": [message]}) from exc
@@ -53,7 +56,7 @@ class StatsView(APIView):
             else selectors.default_region(request.user)
         )
         if region is None or not selectors.visible_region(request.user, region.code):
-            raise exceptions.NotFound("region not found in your data scope")
+            raise exceptions.NotFound(_("No such region in your data scope."))
         return period, region
 
 

@@ -95,10 +95,11 @@ def test_township_officer_sees_only_their_township(demo, api, login):
         client.get("/api/v1/stats/summary/", {"year": "2023", "region": "430903000000"}).status_code
         == 404
     )
-    assert (
-        client.get("/api/v1/stats/summary/", {"year": "2023", "region": "430903402000"}).status_code
-        == 404
-    )
+    elsewhere = client.get("/api/v1/stats/summary/", {"year": "2023", "region": "430903402000"})
+    assert elsewhere.status_code == 404
+    assert elsewhere.json()["detail"] == "您的数据范围内没有该区划。"
+    missing = client.get("/api/v1/stats/summary/")  # no period: told which one to give
+    assert missing.status_code == 400 and "2023Q2" in missing.json()["year"][0]
     rows = client.get("/api/v1/stats/by-region/", {"year": "2023"}).json()["rows"]
     assert rows and all(row["region"].startswith("430903105") for row in rows)
     page = login("cangshuipu")
