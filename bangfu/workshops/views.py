@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -131,6 +132,8 @@ def available_steps(user, workshop):
 
 def workshop_transition(request, pk, step):
     """Recognize / reject / watch / remove / restore / resubmit a workshop."""
+    if step not in STEPS:
+        raise Http404  # no such step (a known one not open to this user or status: 403)
     workshop = get_object_or_404(Workshop.objects.restrict(request.user, "change"), pk=pk)
     if step not in dict(available_steps(request.user, workshop)):
         raise PermissionDenied

@@ -448,6 +448,13 @@ def test_pages_and_api_refuse_transitions_without_the_review_permission(users, l
     assert workshop.status == Status.RECOGNIZED and workshop.history.count() == 2
 
 
+def test_an_unknown_step_is_not_found_and_a_closed_one_forbidden(users, login):
+    workshop = f.make_workshop(users["district"], f.CSP_VILLAGE, status=Status.RECOGNIZED)
+    client = login("district")
+    assert client.get(f"/workshops/{workshop.pk}/bogus/").status_code == 404
+    assert client.get(f"/workshops/{workshop.pk}/resubmit/").status_code == 403  # not now
+
+
 def test_reviewing_officer_recognizes_through_the_page(users, login):
     district = users["district"]
     workshop = staff_workshop(district)
