@@ -6,6 +6,8 @@ import sys
 import threading
 import time
 
+from django.utils import translation
+
 from bangfu.core.management.commands.run import supervise
 
 SLEEPER = [sys.executable, "-c", "import time; time.sleep(60)"]
@@ -19,9 +21,12 @@ def test_a_worker_that_dies_is_started_again_and_the_web_server_keeps_running(tm
         f"open({str(starts)!r}, 'a').write('x'); raise SystemExit(3)",
     ]
     stop, log, result = threading.Event(), io.StringIO(), []
-    runner = threading.Thread(
-        target=lambda: result.append(supervise(SLEEPER, dying_worker, stop, log, 0.05))
-    )
+
+    def supervising():
+        with translation.override("en"):
+            result.append(supervise(SLEEPER, dying_worker, stop, log, 0.05))
+
+    runner = threading.Thread(target=supervising)
     runner.start()
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and len(starts.read_text() if starts.exists() else "") < 3:

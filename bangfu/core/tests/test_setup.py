@@ -11,12 +11,15 @@ def test_setup_without_demo_loads_the_official_regions_and_no_demo_data(tmp_path
         **{k: v for k, v in os.environ.items() if k != "DATABASE_URL"},
         "BANGFU_VAR_DIR": str(tmp_path),
     }
-    subprocess.run(  # noqa: S603 (fixed argv)
-        [sys.executable, "-m", "bangfu.cli", "setup", "--no-demo"],
-        env=env,
-        check=True,
-        capture_output=True,
-    )
+
+    def bangfu(*args):
+        done = subprocess.run(  # noqa: S603 (fixed argv)
+            [sys.executable, "-m", "bangfu.cli", *args], env=env, capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stderr[-2000:]
+        return done.stdout
+
+    bangfu("setup", "--no-demo")
     database = sqlite3.connect(tmp_path / "bangfu.sqlite3")
     levels = dict(
         database.execute("SELECT level, COUNT(*) FROM regions_region GROUP BY level").fetchall()
@@ -27,3 +30,17 @@ def test_setup_without_demo_loads_the_official_regions_and_no_demo_data(tmp_path
     )
     assert "village" not in levels  # a deployment loads its own villages (import_regions)
     assert database.execute("SELECT COUNT(*) FROM accounts_user").fetchone() == (0,)
+
+    # the county's own villages, then a plain setup (as `make run` does): no demo villages and
+    # no demo dataset beside them, and no crash
+    villages = tmp_path / "villages.csv"
+    villages.write_text(
+        "code,name,level,parent_code\n430903105999,自有村,village,430903105000\n", encoding="utf-8"
+    )
+    bangfu("import_regions", str(villages))
+    output = bangfu("setup")
+    assert database.execute(
+        "SELECT code FROM regions_region WHERE level = 'village'"
+    ).fetchall() == [("430903105999",)]
+    assert database.execute("SELECT COUNT(*) FROM workshops_workshop").fetchone() == (0,)
+    assert "not loaded" in output or "未载入" in output

@@ -27,9 +27,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2"))
         )
+        parser.add_argument("--no-demo", action="store_true", help="Passed on to setup.")
 
-    def handle(self, host, port, workers, **options):
-        call_command("setup")
+    def handle(self, host, port, workers, no_demo, **options):
+        call_command("setup", no_demo=no_demo)
         python = sys.executable
         web = [
             python,
@@ -62,24 +63,37 @@ class Command(BaseCommand):
 
 def supervise(web, worker, stop, log, restart_delay=1.0):
     """Run the ``web`` and ``worker`` commands until ``stop`` is set or the web server exits;
-    a worker that exits is started again (after ``restart_delay`` seconds, doubled while it
-    keeps dying within a minute, at most 30 s), so a crashed background task never takes the
-    pages down. Both are stopped at the end; True if the web server failed."""
+    a worker that exits is started again after ``restart_delay`` seconds, the delay doubling
+    (up to 30 s) while it keeps dying within a minute of its start, so a crashed background
+    task never takes the pages down. Both are stopped at the end; True if the web server
+    failed. ``stop`` is only polled (``is_set``): a signal handler may set it at any time."""
     processes = {"web": subprocess.Popen(web), "worker": subprocess.Popen(worker)}  # noqa: S603
     started, delay = time.monotonic(), restart_delay
+
+    def running():
+        return not stop.is_set() and processes["web"].poll() is None
+
+    def pause(seconds):  # a sleep that ends early when it is time to stop
+        end = time.monotonic() + seconds
+        while running() and time.monotonic() < end:
+            time.sleep(min(0.1, seconds))
+
     try:
-        while not stop.is_set() and processes["web"].poll() is None:
+        while running():
             code = processes["worker"].poll()
             if code is not None:
-                delay = restart_delay if time.monotonic() - started > 60 else min(delay * 2, 30)
+                if time.monotonic() - started > 60:
+                    delay = restart_delay  # it had been running well: a fresh start
                 log.write(
                     _("The background worker stopped (exit code %(code)s); restarting it.")
                     % {"code": code}
                 )
-                if stop.wait(delay):
+                pause(delay)
+                if not running():
                     break
                 processes["worker"], started = subprocess.Popen(worker), time.monotonic()  # noqa: S603
-            stop.wait(0.5)
+                delay = min(delay * 2, 30)
+            pause(0.5)
     finally:
         for process in processes.values():
             if process.poll() is None:

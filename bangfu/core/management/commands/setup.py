@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from bangfu.accounts.models import User
 from bangfu.accounts.roles import role_label
 from bangfu.accounts.services import DEMO_ACCOUNTS, create_demo_accounts
-from bangfu.regions.models import Region
+from bangfu.regions.models import Level, Region
 from bangfu.regions.services import load_bundled
 from bangfu.stats.demo import load_demo
 from bangfu.workshops.models import Workshop
@@ -33,20 +33,25 @@ class Command(BaseCommand):
     def handle(self, no_demo, **options):
         call_command("migrate", interactive=False, verbosity=0)
         demo = not (no_demo or settings.PRODUCTION)
-        if not Region.objects.exists():
-            for name in REGION_FILES + (DEMO_REGION_FILES if demo else ()):
-                result = load_bundled(name)
-                self.stdout.write(
-                    f"{name}: " + _("%(count)s regions loaded.") % {"count": result.created}
-                )
+        files = () if Region.objects.exists() else REGION_FILES
+        if demo and not Region.objects.filter(level=Level.VILLAGE).exists():
+            files += DEMO_REGION_FILES  # villages of one's own (import_regions) stay alone
+        for name in files:
+            result = load_bundled(name)
+            self.stdout.write(
+                f"{name}: " + _("%(count)s regions loaded.") % {"count": result.created}
+            )
         if not demo:
             return
         if not User.objects.exists():
             create_demo_accounts(settings.BANGFU_DEMO_PASSWORD)
         if not Workshop.objects.exists():
-            self.stdout.write(_("Loading the Heshan demo dataset…"))
-            counts = load_demo()
-            self.stdout.write(", ".join(f"{k}: {v}" for k, v in counts.items()))
+            if Region.objects.filter(level=Level.VILLAGE, synthetic=True).exists():
+                self.stdout.write(_("Loading the Heshan demo dataset…"))
+                counts = load_demo()
+                self.stdout.write(", ".join(f"{k}: {v}" for k, v in counts.items()))
+            else:
+                self.stdout.write(_("The demo dataset needs the demo villages: not loaded."))
         self.print_demo_accounts()
 
     def print_demo_accounts(self):

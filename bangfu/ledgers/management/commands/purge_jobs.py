@@ -1,5 +1,5 @@
 from django.core.management.base import BaseCommand
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from bangfu.ledgers.services import purge_files, reap_stale
 
@@ -16,5 +16,12 @@ class Command(BaseCommand):
         parser.add_argument("--days", type=int, default=30)
 
     def handle(self, days, **options):
-        self.stdout.write(_("%(n)s stale jobs marked failed") % {"n": len(reap_stale())})
-        self.stdout.write(_("%(n)s files deleted") % {"n": purge_files(days)})
+        reaped = len(reap_stale())
+        self.stdout.write(
+            ngettext("%(n)s stale job marked failed", "%(n)s stale jobs marked failed", reaped)
+            % {"n": reaped}
+        )
+        deleted = purge_files(days)
+        self.stdout.write(
+            ngettext("%(n)s file deleted", "%(n)s files deleted", deleted) % {"n": deleted}
+        )
