@@ -6,6 +6,8 @@ service function named by the subclass, whose ``ValidationError`` becomes form e
 whose ``PermissionDenied`` becomes a 403.
 """
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -111,7 +113,8 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
         fails on a negative one and would render any number)."""
         if (per_page := self.request.GET.get("per_page")) is not None:
             query = self.request.GET.copy()
-            size = int(per_page) if per_page.strip().lstrip("-").isdigit() else self.paginate_by
+            number = re.fullmatch(r"\s*(-?\d{1,9})\s*", per_page, re.ASCII)
+            size = int(number[1]) if number else self.paginate_by
             query["per_page"] = str(min(max(size, 1), MAX_PER_PAGE))
             self.request.GET = query
         return super().get_table(**kwargs)

@@ -80,7 +80,10 @@ def test_the_access_log_never_records_query_strings_or_referers():
     assert not any(field in ACCESS_LOG_FORMAT for field in ("%(r)s", "%(q)s", "%(f)s", "%(i)s"))
 
 
-@pytest.mark.parametrize(("per_page", "rows"), [("-5", 1), ("0", 1), ("abc", 25), ("7", 7)])
+@pytest.mark.parametrize(
+    ("per_page", "rows"),
+    [("-5", 1), ("0", 1), ("abc", 25), ("7", 7), ("--5", 25), ("²", 25), ("9" * 5000, 25)],
+)
 def test_a_list_page_size_is_kept_within_bounds(login, per_page, rows):
     response = login("district").get("/regions/", {"per_page": per_page})
     assert response.status_code == 200
