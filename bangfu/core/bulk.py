@@ -216,13 +216,18 @@ def gc_paused():
 
 
 @contextmanager
-def side_connection():
+def side_connection(busy_ms=200):
     """A second connection to the database (autocommit), closed after the block, for small
     bookkeeping writes (a job's progress) beside a long read on the main one: on SQLite a
     read in progress keeps its snapshot, and a write on that connection fails at once — not
-    after ``busy_timeout`` — once another connection has committed since the read began."""
+    after ``busy_timeout`` — once another connection has committed since the read began.
+    On SQLite it waits at most ``busy_ms`` for another writer (a long import): bookkeeping
+    gives way rather than hold the read up."""
     side = connections.create_connection(DEFAULT_DB_ALIAS)
     try:
+        if side.vendor == "sqlite":
+            with side.cursor() as cursor:
+                cursor.execute(f"PRAGMA busy_timeout = {int(busy_ms)}")
         yield side
     finally:
         side.close()

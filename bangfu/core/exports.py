@@ -29,6 +29,7 @@ from django_tables2.utils import signature
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 CHUNK_ROWS = 2000  # rows read from the database at a time
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)?")
 
 
 def sync_rows():
@@ -89,8 +90,9 @@ def table_values(table, chunk_size=CHUNK_ROWS):
 
 def export_values(table):
     """:func:`table_values` as a spreadsheet wants them (``write_xlsx`` writes numbers and
-    dates as such): the dates of date fields as dates, yes or no for true and false, and an
-    empty cell where the page shows the table's “—”."""
+    dates as such): the dates and times of date and date-time fields as such (times in local
+    time), yes or no for true and false, and an empty cell where the page shows the table's
+    “—”."""
     columns = [c for c in table.columns.iterall() if not c.column.exclude_from_export]
     model = getattr(table.data, "model", None)  # before table_values hides it
     converters = [_converter(model, column, table.default) for column in columns]
@@ -109,13 +111,17 @@ def _converter(model, bound_column, empty):
     if isinstance(bound_column.column, tables.BooleanColumn) or isinstance(field, BooleanField):
         labels = {True: _("Yes"), "True": _("Yes"), False: _("No"), "False": _("No")}
         return lambda value: labels.get(value, None if value == empty else value)
-    if isinstance(field, DateField) and not isinstance(field, DateTimeField):
-        return lambda value: (
-            datetime.date.fromisoformat(value)
-            if isinstance(value, str) and ISO_DATE.fullmatch(value)
-            else (None if value == empty else value)
-        )
-    return lambda value: None if value == empty else value
+    if isinstance(field, DateTimeField):  # django-tables2 gives isoformat(sep=" ") text
+        parse, pattern = datetime.datetime.fromisoformat, ISO_DATETIME
+    elif isinstance(field, DateField):
+        parse, pattern = datetime.date.fromisoformat, ISO_DATE
+    else:
+        return lambda value: None if value == empty else value
+    return lambda value: (
+        parse(value)
+        if isinstance(value, str) and pattern.fullmatch(value)
+        else (None if value == empty else value)
+    )
 
 
 def _choice_labels(model, bound_column):

@@ -113,3 +113,6 @@ class WageTable(tables.Table):
     class Meta:
         model = WageRecord
         fields = ("month", "laborer", "workshop", "amount")
+
+    def value_month(self, value):
+        return f"{value:%Y-%m}"  # exported as the page shows it: a month, not its first day

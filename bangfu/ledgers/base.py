@@ -393,7 +393,7 @@ class Ledger:
 
 
 def _as_uploaded(value):
-    """A cell as it was in the file (text untouched, numbers as numbers, dates as dates)."""
+    """A cell as it was in the file (text untouched, numbers as numbers, dates as ISO text)."""
     if value is None:
         return ""
     if isinstance(value, datetime.date):

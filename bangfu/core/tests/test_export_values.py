@@ -57,6 +57,8 @@ def test_exported_cells_are_numbers_dates_and_yes_or_no_not_text(users, login):
     import datetime
     from decimal import Decimal
 
+    from django.utils import timezone
+
     from bangfu.workshops.tests import factories as f
     from bangfu.workshops.tests.scope_helpers import export_rows
 
@@ -72,3 +74,12 @@ def test_exported_cells_are_numbers_dates_and_yes_or_no_not_text(users, login):
     header, *rows = export_rows(client, "/workshops/enterprises/")
     assert header[0] == "名称"  # a thing's name (名称), not a person's (姓名)
     assert {dict(zip(header, r, strict=True))["启用"] for r in rows} == {"是"}
+    laborer = f.make_laborer(district, f.CSP_VILLAGE)
+    employment = f.hire(district, laborer, workshop.positions.get())
+    f.wage(district, employment, month=datetime.date(2024, 3, 1))
+    header, row = export_rows(client, "/labor/wages/")
+    assert dict(zip(header, row, strict=True))["月份"] == "2024-03"  # a month, as on the page
+    header, *rows = export_rows(login("auditor"), "/audit/logins/")
+    when = dict(zip(header, rows[0], strict=True))["时间"]  # the latest sign-in: the auditor's
+    now = timezone.localtime().replace(tzinfo=None)  # local time, as the page shows it
+    assert isinstance(when, datetime.datetime) and abs(when - now) < datetime.timedelta(minutes=5)

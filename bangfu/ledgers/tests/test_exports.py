@@ -327,14 +327,20 @@ def someone_saves_meanwhile(table):
     other = sqlite3.connect(settings.DATABASES["default"]["NAME"], timeout=30)
     other.execute("UPDATE accounts_user SET first_name = 'x' WHERE username = 'district'")
     other.commit()
+    for done, row in enumerate(rows, start=1):
+        if done == 3000:  # what the job page shows meanwhile
+            seen.append(other.execute(
+                "SELECT progress FROM ledgers_exportjob WHERE id = ?", [job.pk]
+            ).fetchone()[0])
+        yield row
     other.close()
-    yield from rows
 
 
+seen = []
 exports.export_values = someone_saves_meanwhile
 exports.run(job)
 job.refresh_from_db()
-print(job.status, job.rows, job.progress)
+print(job.status, job.rows, job.progress, *seen)
 """
 
 
@@ -369,4 +375,6 @@ def test_a_large_export_survives_a_save_by_someone_else_on_sqlite(tmp_path):
     _big_ledger(ledger, 5000)  # more than one chunk of the export's read
     bangfu("import", "laborers", str(ledger), "--user", "cangshuipu", "--mode", "valid")
     result = bangfu("shell", "-c", RACING_EXPORT)
-    assert result.stdout.splitlines()[-1].split() == ["done", "5000", "100"]
+    status, rows, progress, meanwhile = result.stdout.splitlines()[-1].split()
+    assert (status, rows, progress) == ("done", "5000", "100")
+    assert 50 <= int(meanwhile) < 100  # written beside the read, after the other save
