@@ -74,11 +74,16 @@ class EmploymentFilter(ScopedFilterSet):
         return queryset.filter(laborer__in=selectors.search_laborers(Laborer.objects.all(), value))
 
 
-# a month as the wage form takes it (2024-03; a date is read too), with the browser's month picker
-MONTH_INPUT = {
-    "input_formats": ["%Y-%m", "%Y-%m-%d"],
-    "widget": forms.DateInput(attrs={"type": "month"}),
-}
+class MonthFilter(django_filters.DateFilter):
+    """A month as the wage form takes it (2024-03, with the browser's month picker; a date is
+    read as its month)."""
+
+    def __init__(self, **kwargs):
+        widget = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
+        super().__init__(input_formats=["%Y-%m", "%Y-%m-%d"], widget=widget, **kwargs)
+
+    def filter(self, qs, value):
+        return super().filter(qs, value.replace(day=1) if value else value)
 
 
 class WageFilter(ScopedFilterSet):
@@ -86,12 +91,8 @@ class WageFilter(ScopedFilterSet):
     workshop = django_filters.ModelChoiceFilter(
         label=_("workshop"), field_name="employment__workshop", queryset=Workshop.objects.all()
     )
-    month_from = django_filters.DateFilter(
-        label=_("from month"), field_name="month", lookup_expr="gte", **MONTH_INPUT
-    )
-    month_to = django_filters.DateFilter(
-        label=_("until month"), field_name="month", lookup_expr="lte", **MONTH_INPUT
-    )
+    month_from = MonthFilter(label=_("from month"), field_name="month", lookup_expr="gte")
+    month_to = MonthFilter(label=_("until month"), field_name="month", lookup_expr="lte")
 
     class Meta:
         model = WageRecord

@@ -478,6 +478,10 @@ def test_the_wage_list_filters_by_months_typed_as_months(shop, login):
     assert response.status_code == 200 and not response.context["filter"].errors
     shown = {row.record.month for row in response.context["table"].page.object_list}
     assert shown == {datetime.date(2024, 4, 1), datetime.date(2024, 5, 1)}
+    assert 'value="2024-04"' in response.content.decode()  # the month picker shows it
+    response = login("cangshuipu").get("/labor/wages/", {"month_from": "2024-03-15"})  # a date
+    shown = {row.record.month for row in response.context["table"].page.object_list}
+    assert datetime.date(2024, 3, 1) in shown  # read as its month: March is not left out
 
 
 def test_api_hire_leave_and_wage(shop, api):
