@@ -248,14 +248,23 @@ class ObjectDetailView(ScopedMixin, DetailView):
         context = super().get_context_data(**kwargs)
         obj = self.object
         context["rows"] = [
-            (obj._meta.get_field(name).verbose_name, self.display(obj, name))
+            (obj._meta.get_field(name).verbose_name, value, self.link(value))
             for name in self.fields
+            for value in (self.display(obj, name),)
         ]
         context["can_edit"] = (
             self.edit_url
             and self.model.objects.restrict(self.request.user, "change").filter(pk=obj.pk).exists()
         )
         return context
+
+    def link(self, value):
+        """The page of a related object shown, if the user may see it (``restrict``)."""
+        model = type(value)
+        if not (hasattr(value, "get_absolute_url") and hasattr(model.objects, "restrict")):
+            return None
+        visible = model.objects.restrict(self.request.user).filter(pk=value.pk).exists()
+        return value.get_absolute_url() if visible else None
 
     def display(self, obj, name):
         getter = getattr(obj, f"get_{name}_display", None)

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bangfu.core import pii
 from bangfu.core.identity import mask_phone
+from bangfu.core.tables import ScopedLinkColumn
 
 from .models import Employment, Household, Laborer, WageRecord
 
@@ -76,8 +77,8 @@ class LaborerFullTable(LaborerTable):
 
 
 class EmploymentTable(tables.Table):
-    laborer = tables.Column(linkify=True, order_by=("laborer__name_pinyin",))
-    workshop = tables.Column(linkify=True, order_by=("workshop__name",))
+    laborer = ScopedLinkColumn(order_by=("laborer__name_pinyin",))
+    workshop = ScopedLinkColumn(order_by=("workshop__name",))
     position = tables.Column(accessor="position__title", verbose_name=_("position"))
     detail = tables.LinkColumn(
         "labor:employment-detail",

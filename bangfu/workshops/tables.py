@@ -1,6 +1,8 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from bangfu.core.tables import ScopedLinkColumn
+
 from .models import Enterprise, Position, Workshop
 
 
@@ -24,7 +26,7 @@ class EnterpriseTable(tables.Table):
 
 class WorkshopTable(tables.Table):
     name = tables.Column(linkify=True)
-    enterprise = tables.Column(linkify=True, order_by=("enterprise__name",))
+    enterprise = ScopedLinkColumn(order_by=("enterprise__name",))
     region = tables.Column(order_by=("region_id",))
     status = tables.Column()
 

@@ -430,3 +430,24 @@ def test_operator_sees_roster_laborers_from_other_townships(users, world, client
     assert employment.pk in page_pks(client, "/labor/employment/")
     assert commuter.pk in page_pks(client, "/labor/laborers/")
     assert api_client.get(f"/api/v1/laborers/{commuter.pk}/").status_code == 200
+
+
+def test_links_lead_only_to_pages_the_user_may_open(users, login):
+    """A 沧水铺 workshop employs someone from 龙岭: the officer sees the employment, but not
+    that person's page — the name is shown without a link (which would be a 404)."""
+    district = users["district"]
+    csp_workshop = f.make_workshop(district, f.CSP_VILLAGE, name="沧水车间")
+    position = f.make_position(district, csp_workshop, title="沧水岗位")
+    stranger = f.make_laborer(district, f.LL_VILLAGE, name="龙岭来人")
+    employment = f.hire(district, stranger, position)
+    client = login("cangshuipu")
+    listing = client.get("/labor/employment/").content.decode()
+    assert f'href="{stranger.get_absolute_url()}"' not in listing and "龙岭来人" in listing
+    assert f'href="{csp_workshop.get_absolute_url()}"' in listing
+    detail = client.get(employment.get_absolute_url()).content.decode()
+    assert f'href="{stranger.get_absolute_url()}"' not in detail and "龙岭来人" in detail
+    assert client.get(stranger.get_absolute_url()).status_code == 404  # as the link would be
+    regions = client.get("/regions/", {"per_page": 100}).content.decode()
+    assert 'href="/regions/430903000000/"' not in regions and "赫山区" in regions
+    district_view = login("district").get("/labor/employment/").content.decode()
+    assert f'href="{stranger.get_absolute_url()}"' in district_view  # linked where visible
