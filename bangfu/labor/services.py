@@ -476,6 +476,9 @@ def record_wage(user, employment, *, month, amount):
         check_wage_month(month, employment.start_date, employment.end_date)
     if amount < 0:
         raise ValidationError({"amount": _("The amount cannot be negative.")})
+    current = WageRecord.objects.filter(employment=employment, month=month).first()
+    if current is not None and current.amount == amount:
+        return current  # the same again (2000 for 2000.00): nothing written, nothing logged
     record, _created = WageRecord.objects.update_or_create(
         employment=employment,
         month=month,

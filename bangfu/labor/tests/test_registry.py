@@ -661,3 +661,21 @@ def test_formula_like_text_is_escaped_in_exports(users, login):
     for url in ("/labor/employment/", "/workshops/", "/labor/wages/"):
         cells = {c for r in export_rows(client, url) for c in r}
         assert not any(isinstance(c, str) and c[:1] in "=+-@" for c in cells), url
+
+
+def test_recording_the_same_wage_again_writes_and_logs_nothing(shop):
+    from auditlog.models import LogEntry
+
+    from bangfu.labor import services
+
+    district = shop["district"]
+    employment = f.hire(district, shop["laborer"], shop["position"])
+    month = datetime.date(2024, 3, 1)
+    record = services.record_wage(district, employment, month=month, amount=Decimal("2000.00"))
+    logged = LogEntry.objects.get_for_object(record).count()
+    services.record_wage(district, employment, month=month, amount=Decimal("2000"))
+    assert LogEntry.objects.get_for_object(record).count() == logged
+    services.record_wage(district, employment, month=month, amount=Decimal("2100"))  # a fix
+    assert LogEntry.objects.get_for_object(record).count() == logged + 1
+    record.refresh_from_db()
+    assert record.amount == Decimal("2100")
