@@ -2,8 +2,10 @@
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from rest_framework import exceptions, serializers, viewsets
 from rest_framework.settings import api_settings
+from rest_framework.views import exception_handler as drf_exception_handler
 
 from .permissions import METHOD_ACTIONS
 
@@ -65,3 +67,11 @@ def merged_fields(serializer):
     instance = serializer.instance
     current = {name: getattr(instance, name) for name in names if hasattr(instance, name)}
     return {**current, **serializer.validated_data}
+
+
+def exception_handler(exc, context):
+    """DRF's handler, but a missing object is DRF's own translated "Not found." — Django's
+    ``get_object_or_404`` message names the model in English ("No Workshop matches …")."""
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    return drf_exception_handler(exc, context)

@@ -52,6 +52,18 @@ def test_township_officer_creates_a_village_informant_in_own_township(users):
     assert user.check_password(GOOD_PASSWORD)
 
 
+def test_a_username_differing_only_in_case_is_refused(users):
+    with pytest.raises(ValidationError) as error:
+        create_user(
+            users["cangshuipu"],
+            username="CangShuiPu",
+            password=GOOD_PASSWORD,
+            region=region("430903105201"),
+            role_codes=["village_informant"],
+        )
+    assert "username" in error.value.message_dict
+
+
 @pytest.mark.parametrize(
     ("actor", "scope", "roles", "error"),
     [

@@ -267,3 +267,9 @@ def test_a_negative_floor_area_is_refused_on_its_field_in_plain_words(users, log
     errors = response.context["form"].errors
     assert list(errors) == ["floor_area"], errors
     assert "约束" not in response.content.decode()
+
+
+def test_a_missing_object_is_not_found_in_the_users_language(client):
+    response = client.get("/api/v1/workshops/999999/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "未找到。"}  # not "No Workshop matches the given query."
