@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bangfu.accounts.models import User
 from bangfu.core.forms import ScopedModelForm
+from bangfu.core.identity import validate_uscc
 
 from .models import Enterprise, Position, Workshop
 
@@ -27,6 +28,10 @@ class EnterpriseForm(ScopedModelForm):
             "address",
             "is_active",
         )
+
+    def clean_uscc(self):
+        """Checked with the others (the service checks it again, and that it is unique)."""
+        return validate_uscc(self.cleaned_data["uscc"])
 
     def validate_unique(self):
         """The service checks the credit code (after normalizing it)."""

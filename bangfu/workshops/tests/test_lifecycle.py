@@ -617,6 +617,10 @@ def test_enterprise_credit_code_is_validated_and_unique(users, login):
     }
     response = client.post("/workshops/enterprises/new/", {**base, "uscc": bad})
     assert response.status_code == 200 and "uscc" in response.context["form"].errors
+    incomplete = client.post(  # told at once with the other missing fields, not after them
+        "/workshops/enterprises/new/", {"uscc": bad, "region": f.CSP_VILLAGE}
+    )
+    assert {"uscc", "name"} <= set(incomplete.context["form"].errors)
     assert not Enterprise.objects.filter(name="湘益食品有限公司").exists()
     response = client.post("/workshops/enterprises/new/", {**base, "uscc": good.lower()})
     assert response.status_code == 302
