@@ -1,6 +1,8 @@
 """Shared fixtures: the Heshan regions and the demo accounts, loaded once per test database."""
 
 import os
+import subprocess
+import sys
 
 import pytest
 from django.conf import settings
@@ -25,6 +27,38 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Every test starts from the regions and demo accounts (rolled back after each test)."""
     with django_db_blocker.unblock():
         load_reference_data()
+
+
+@pytest.fixture
+def bangfu_cli(tmp_path):
+    """``bangfu(*args)``: the command in a process of its own, on a fresh SQLite file in
+    ``tmp_path`` (its ``env`` attribute: that environment); asserts it succeeded, returns its
+    output. ``bangfu.prepare()``: migrated, with the regions, demo villages and accounts."""
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "DATABASE_URL"},
+        "BANGFU_VAR_DIR": str(tmp_path),
+    }
+
+    def bangfu(*args):
+        done = subprocess.run(  # noqa: S603 (fixed argv)
+            [sys.executable, "-m", "bangfu.cli", *args], env=env, capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stderr[-2000:]
+        return done.stdout
+
+    def prepare():
+        bangfu("setup", "--no-demo")
+        bangfu(
+            "shell",
+            "-c",
+            "from bangfu.regions.services import load_bundled; "
+            "load_bundled('heshan_demo_villages.csv'); "
+            "from bangfu.accounts.services import create_demo_accounts; "
+            "create_demo_accounts('Bangfu@test2026')",
+        )
+
+    bangfu.env, bangfu.prepare = env, prepare
+    return bangfu
 
 
 @pytest.fixture(autouse=True)

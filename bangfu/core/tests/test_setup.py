@@ -1,24 +1,10 @@
 """``bangfu setup`` on an empty database, in a process of its own (a fresh SQLite file)."""
 
-import os
 import sqlite3
-import subprocess
-import sys
 
 
-def test_setup_without_demo_loads_the_official_regions_and_no_demo_data(tmp_path):
-    env = {
-        **{k: v for k, v in os.environ.items() if k != "DATABASE_URL"},
-        "BANGFU_VAR_DIR": str(tmp_path),
-    }
-
-    def bangfu(*args):
-        done = subprocess.run(  # noqa: S603 (fixed argv)
-            [sys.executable, "-m", "bangfu.cli", *args], env=env, capture_output=True, text=True
-        )
-        assert done.returncode == 0, done.stderr[-2000:]
-        return done.stdout
-
+def test_setup_without_demo_loads_the_official_regions_and_no_demo_data(tmp_path, bangfu_cli):
+    bangfu = bangfu_cli
     bangfu("setup", "--no-demo")
     database = sqlite3.connect(tmp_path / "bangfu.sqlite3")
     levels = dict(

@@ -3,9 +3,6 @@ direct download, written by the worker; the job page, its file (for its creator 
 access log, the API, and jobs that fail."""
 
 import io
-import os
-import subprocess
-import sys
 
 import openpyxl
 import pytest
@@ -344,37 +341,18 @@ print(job.status, job.rows, job.progress, *seen)
 """
 
 
-def test_a_large_export_survives_a_save_by_someone_else_on_sqlite(tmp_path):
+def test_a_large_export_survives_a_save_by_someone_else_on_sqlite(tmp_path, bangfu_cli):
     """In a real SQLite file (WAL), another connection commits while the export reads its
     rows: the export's progress is written beside the read, and the export completes (it
     failed, and took the worker down with it, when progress was written on the reading
     connection)."""
     from .test_jobs import _big_ledger
 
-    env = {
-        **{k: v for k, v in os.environ.items() if k != "DATABASE_URL"},
-        "BANGFU_VAR_DIR": str(tmp_path),
-    }
-
-    def bangfu(*args):
-        done = subprocess.run(  # noqa: S603 (fixed argv)
-            [sys.executable, "-m", "bangfu.cli", *args], env=env, capture_output=True, text=True
-        )
-        assert done.returncode == 0, done.stderr[-2000:]
-        return done
-
-    bangfu("setup", "--no-demo")
-    bangfu(
-        "shell",
-        "-c",
-        "from bangfu.regions.services import load_bundled; "
-        "load_bundled('heshan_demo_villages.csv'); "
-        "from bangfu.accounts.services import create_demo_accounts; create_demo_accounts('x')",
-    )
+    bangfu_cli.prepare()
     ledger = tmp_path / "laborers.xlsx"
     _big_ledger(ledger, 5000)  # more than one chunk of the export's read
-    bangfu("import", "laborers", str(ledger), "--user", "cangshuipu", "--mode", "valid")
-    result = bangfu("shell", "-c", RACING_EXPORT)
-    status, rows, progress, meanwhile = result.stdout.splitlines()[-1].split()
+    bangfu_cli("import", "laborers", str(ledger), "--user", "cangshuipu", "--mode", "valid")
+    output = bangfu_cli("shell", "-c", RACING_EXPORT)
+    status, rows, progress, meanwhile = output.splitlines()[-1].split()
     assert (status, rows, progress) == ("done", "5000", "100")
     assert 50 <= int(meanwhile) < 100  # written beside the read, after the other save

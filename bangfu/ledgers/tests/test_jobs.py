@@ -259,33 +259,16 @@ def _big_ledger(path, count):
     book.close()
 
 
-def test_a_killed_worker_leaves_the_job_failed_and_the_database_unchanged(tmp_path):
+def test_a_killed_worker_leaves_the_job_failed_and_the_database_unchanged(tmp_path, bangfu_cli):
     """A real process imports a large ledger into its own SQLite database and is killed with
     SIGKILL while writing; the job is then reaped as failed and no laborer exists."""
-    env = {
-        **{k: v for k, v in os.environ.items() if k != "DATABASE_URL"},
-        "BANGFU_VAR_DIR": str(tmp_path),
-    }
-
-    def bangfu(*args, **kwargs):
-        return subprocess.run(  # noqa: S603 (fixed argv)
-            [sys.executable, "-m", "bangfu.cli", *args], env=env, check=True, **kwargs
-        )
-
-    bangfu("setup", "--no-demo", capture_output=True)
-    bangfu(
-        "shell",
-        "-c",
-        "from bangfu.regions.services import load_bundled; "
-        "load_bundled('heshan_demo_villages.csv'); "
-        "from bangfu.accounts.services import create_demo_accounts; create_demo_accounts('x')",
-    )
+    bangfu_cli.prepare()
     ledger = tmp_path / "big.xlsx"
     _big_ledger(ledger, 60_000)
     worker = subprocess.Popen(  # noqa: S603 (fixed argv)
         [sys.executable, "-m", "bangfu.cli", "import", "laborers", str(ledger)]
         + ["--user", "cangshuipu", "--mode", "valid"],
-        env=env,
+        env=bangfu_cli.env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -301,7 +284,7 @@ def test_a_killed_worker_leaves_the_job_failed_and_the_database_unchanged(tmp_pa
     worker.send_signal(signal.SIGKILL)  # progress 55: inside the write transaction
     assert worker.wait() == -signal.SIGKILL, "the import ended before it could be killed"
     assert database.execute("SELECT status FROM ledgers_importjob").fetchone()[0] == "running"
-    bangfu("purge_jobs", capture_output=True)  # the daily sweep: its worker is gone
+    bangfu_cli("purge_jobs")  # the daily sweep: its worker is gone
     status, message = database.execute("SELECT status, message FROM ledgers_importjob").fetchone()
     assert status == "failed" and message
     assert database.execute("SELECT count(*) FROM labor_laborer").fetchone()[0] == 0
