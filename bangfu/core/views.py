@@ -87,6 +87,7 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
     create_url = None  # URL name of the create view, shown when the user may add
     title = None
     personal_data = False  # rows describe people: every export is written to the access log
+    exportable = True  # the page offers the export links (kept current as filters change)
 
     def get(self, request, *args, **kwargs):
         if request.GET.get("export") == "xlsx":
@@ -234,6 +235,7 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
         context = super().get_context_data(**kwargs)
         context["title"] = self.get_title()
         context["create_url"] = self.create_url if self.create_url and self.can("add") else None
+        context["exportable"] = self.exportable
         return context
 
 

@@ -31,6 +31,7 @@ class ImportJobListView(ObjectListView):
     filterset_class = ImportJobFilter
     template_name = "ledgers/import_list.html"
     title = gettext_lazy("Ledger import")
+    exportable = False
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -94,3 +94,20 @@ def test_a_list_page_never_holds_more_than_the_maximum(login, monkeypatch):
     monkeypatch.setattr("bangfu.core.views.MAX_PER_PAGE", 10)
     response = login("district").get("/regions/", {"per_page": "100000"})
     assert len(response.context["table"].page.object_list) == 10
+
+
+def test_a_filtered_table_brings_export_links_for_its_filters(login):
+    """The filters swap only the table (htmx); the export links above it come along out of
+    band, so "Export" exports what is shown, not what the page first loaded."""
+    fragment = (
+        login("district")
+        .get(
+            "/regions/",
+            {"level": "township"},
+            HTTP_HX_REQUEST="true",
+            HTTP_HX_TARGET="object-table",
+        )
+        .content.decode()
+    )
+    assert 'id="export-actions" hx-swap-oob="true"' in fragment
+    assert 'href="?level=township&amp;export=xlsx"' in fragment

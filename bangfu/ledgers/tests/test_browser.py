@@ -2,6 +2,8 @@
 preview, imports the valid rows and downloads the error workbook; a running job's progress bar
 fills as the worker reports."""
 
+import re
+
 import openpyxl
 import pytest
 from playwright.sync_api import expect
@@ -92,4 +94,13 @@ def filled(page):
             };
             check();
         })"""
+    )
+
+
+def test_the_export_link_follows_the_filters(page):
+    browser_login(page, "district")
+    page.goto("/regions/")
+    page.select_option("#id_level", "township")  # filters on change, swapping the table only
+    expect(page.locator("#export-xlsx")).to_have_attribute(
+        "href", re.compile(r"level=township.*export=xlsx")
     )
