@@ -293,6 +293,8 @@ SPECTACULAR_SETTINGS = {
 }
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
+# sorting and paging swap the table alone (htmx boost on its block); a link in a row opens its page
+DJANGO_TABLES2_TABLE_ATTRS = {"class": "table", "tbody": {"hx-boost": "false"}}
 DJANGO_TABLES2_PAGE_RANGE = 8
 
 AUDITLOG_INCLUDE_ALL_MODELS = False

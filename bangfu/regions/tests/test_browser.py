@@ -46,3 +46,14 @@ def test_township_officer_switches_language_and_sees_only_own_township(page):
     page.click("#language-switch button[value=zh-hans]")
     page.wait_for_selector("#main-nav >> text=首页")
     assert not errors, errors
+
+
+def test_a_link_in_a_list_opens_its_page_and_sorting_swaps_only_the_table(page):
+    browser_login(page, "district")
+    page.goto("/regions/")
+    page.click("#object-table thead th a >> nth=0")  # sorting: the table alone (htmx)
+    expect(page.locator("#object-table")).to_have_count(1)
+    page.click("#object-table tbody a >> text=430903001000")
+    page.wait_for_url("**/regions/430903001000/")
+    expect(page.locator("#main-nav")).to_have_count(1)  # the page itself, not inside the list
+    expect(page.locator("#object-table")).to_have_count(0)
