@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
@@ -7,7 +9,7 @@ from .models import Parameter
 class ScopedLinkColumn(tables.Column):
     """A related object, linked to its page only where the user may see it (``restrict``): a
     township officer sees a roster row of someone from another township, but not that person's
-    page. One query per page of the table, not one per row."""
+    page. One query per page of the table and column, not one per row; no request, no links."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, linkify=self.url, **kwargs)
@@ -15,27 +17,32 @@ class ScopedLinkColumn(tables.Column):
     def url(self, value, table, bound_column):
         if value is None or not hasattr(value, "get_absolute_url"):
             return None
-        return value.get_absolute_url() if value.pk in _visible(table, bound_column) else None
+        visible = (type(value), value.pk) in _visible(table, bound_column)
+        return value.get_absolute_url() if visible else None
 
 
 def _visible(table, bound_column):
-    """The pks of the objects of ``bound_column`` on the table's page that its user may see."""
+    """The (model, pk) of the objects of ``bound_column`` on the table's current page that its
+    user may see."""
+    page = getattr(table, "page", None)
+    key = (bound_column.name, id(page))  # a table paginated again is another page
     cache = table.__dict__.setdefault("_scoped_links", {})
-    if bound_column.name not in cache:
-        rows = table.page.object_list if getattr(table, "page", None) else table.rows
-        values = [bound_column.accessor.resolve(row.record, quiet=True) for row in rows]
-        values = [value for value in values if value is not None]
-        model = type(values[0]) if values else None
-        cache[bound_column.name] = (
-            set(
-                model.objects.restrict(table.request.user)
-                .filter(pk__in={value.pk for value in values})
-                .values_list("pk", flat=True)
-            )
-            if model
-            else set()
-        )
-    return cache[bound_column.name]
+    if key not in cache:
+        user = getattr(getattr(table, "request", None), "user", None)
+        rows = page.object_list if page else table.rows
+        pks = defaultdict(set)
+        for row in rows:
+            value = bound_column.accessor.resolve(row.record, quiet=True)
+            if value is not None:
+                pks[type(value)].add(value.pk)
+        cache[key] = {
+            (model, pk)
+            for model, wanted in pks.items()
+            for pk in model.objects.restrict(user)
+            .filter(pk__in=wanted)
+            .values_list("pk", flat=True)
+        }
+    return cache[key]
 
 
 class ParameterTable(tables.Table):

@@ -111,3 +111,15 @@ def test_a_filtered_table_brings_export_links_for_its_filters(login):
     )
     assert 'id="export-actions" hx-swap-oob="true"' in fragment
     assert 'href="?level=township&amp;export=xlsx"' in fragment
+
+
+@pytest.mark.django_db
+def test_a_table_rendered_without_a_request_links_no_related_object():
+    from django.test import RequestFactory
+
+    from bangfu.regions.models import Region
+    from bangfu.regions.tables import RegionTable
+
+    table = RegionTable(list(Region.objects.filter(level="township").order_by("code")[:2]))
+    html = table.as_html(RequestFactory().get("/"))  # no user: nothing is known visible
+    assert "赫山区" in html and 'href="/regions/430903000000/"' not in html
