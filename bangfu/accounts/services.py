@@ -86,6 +86,7 @@ def create_user(actor, *, username, password, region, role_codes, **fields):
     if not actor.has_perm("accounts.add_user"):
         raise PermissionDenied(_("You do not have permission to add users."))
     _check_grant(actor, region, role_codes)
+    username = User.normalize_username(username)  # as full_clean will (ＡＢＣ → ABC)
     if User.objects.filter(username__iexact=username).exists():  # DISTRICT beside district
         raise ValidationError({"username": _("A user with that username already exists.")})
     user = User(username=username, region=region, **fields)

@@ -15,6 +15,9 @@ class DateInput(forms.DateInput):
 
 
 class EnterpriseForm(ScopedModelForm):
+    # typed with spaces or hyphens (9143 0903 …) before the service compacts it to 18 characters
+    uscc = forms.CharField(label=Enterprise._meta.get_field("uscc").verbose_name, max_length=40)
+
     class Meta:
         model = Enterprise
         fields = (

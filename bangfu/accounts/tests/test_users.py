@@ -52,11 +52,12 @@ def test_township_officer_creates_a_village_informant_in_own_township(users):
     assert user.check_password(GOOD_PASSWORD)
 
 
-def test_a_username_differing_only_in_case_is_refused(users):
+@pytest.mark.parametrize("username", ["CangShuiPu", "ＣＡＮＧＳＨＵＩＰＵ"])  # full-width too
+def test_a_username_differing_only_in_case_is_refused(users, username):
     with pytest.raises(ValidationError) as error:
         create_user(
             users["cangshuipu"],
-            username="CangShuiPu",
+            username=username,
             password=GOOD_PASSWORD,
             region=region("430903105201"),
             role_codes=["village_informant"],

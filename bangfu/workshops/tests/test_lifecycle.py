@@ -622,7 +622,8 @@ def test_enterprise_credit_code_is_validated_and_unique(users, login):
     )
     assert {"uscc", "name"} <= set(incomplete.context["form"].errors)
     assert not Enterprise.objects.filter(name="湘益食品有限公司").exists()
-    response = client.post("/workshops/enterprises/new/", {**base, "uscc": good.lower()})
+    spaced = f"{good[:6]} {good[6:12]} {good[12:]}".lower()  # 20 characters as typed
+    response = client.post("/workshops/enterprises/new/", {**base, "uscc": spaced})
     assert response.status_code == 302
     assert Enterprise.objects.get(name="湘益食品有限公司").uscc == good
     with pytest.raises(ValidationError) as exc:
