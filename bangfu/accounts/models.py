@@ -3,6 +3,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -37,6 +38,13 @@ class User(ScopedModel, AbstractUser):
         ordering = ["username"]
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        constraints = [  # DISTRICT beside district, also when two are created at once
+            models.UniqueConstraint(
+                Lower("username"),
+                name="accounts_user_username_ci_unique",
+                violation_error_message=_("A user with that username already exists."),
+            )
+        ]
 
     def get_absolute_url(self):
         return reverse("accounts:user-detail", args=[self.pk])

@@ -410,7 +410,13 @@ class Generator:
                 laborer = self.people(1, plan.township, categories)[0]
                 employments.append(self.employ(laborer, plan, start_range(plan), end_choice))
 
-        stays = lambda start: None if rng.random() < 0.8 else add_months(start, rng.randint(14, 30))  # noqa: E731
+        def stays(start):
+            """Most stay; the others leave after 14–30 months, unless that is still to come."""
+            if rng.random() < 0.8:
+                return None
+            end = add_months(start, rng.randint(14, 30))
+            return end if end < self.today else None
+
         # counted in 2023: 380 at continuing, 100 at the new ones, 42 moved from the removed one
         employ_group(
             380, continuing, lambda p: day_in(rng, rng.choice((2022, 2022, 2023)), 1, 10), stays

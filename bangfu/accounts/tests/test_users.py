@@ -1,7 +1,11 @@
 """User management: nobody escalates a role or widens a scope."""
 
+import importlib
+
 import pytest
+from django.apps import apps as django_apps
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, connection, transaction
 
 from bangfu.accounts.models import User
 from bangfu.accounts.roles import ROLES_BY_CODE
@@ -63,6 +67,25 @@ def test_a_username_differing_only_in_case_is_refused(users, username):
             role_codes=["village_informant"],
         )
     assert "username" in error.value.message_dict
+
+
+def test_the_database_refuses_a_username_differing_only_in_case(users):
+    """Two creations at once both pass the service's check; the constraint stops the second."""
+    with pytest.raises(IntegrityError), transaction.atomic():
+        User.objects.create(username="CANGSHUIPU", region=region("430903105000"))
+    twin = User(username="Cangshuipu", region=region("430903105000"))
+    with pytest.raises(ValidationError, match="已存在使用该用户名的用户"):
+        twin.full_clean()
+
+
+def test_the_constraint_migration_names_the_usernames_it_cannot_hold(users):
+    """Databases made before the constraint may hold such pairs: the migration says which."""
+    migration = importlib.import_module("bangfu.accounts.migrations.0002_username_case_insensitive")
+    with connection.cursor() as cursor:  # rolled back with the test
+        cursor.execute('DROP INDEX "accounts_user_username_ci_unique"')
+    User.objects.create(username="Longling", region=region("430903402000"))
+    with pytest.raises(RuntimeError, match="Longling, longling"):
+        migration.refuse_case_duplicates(django_apps, None)
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,6 @@
 """The demo dataset reproduces the bureau's 2023 figures through every channel."""
 
+import datetime
 import io
 import json
 
@@ -8,6 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
+from bangfu.labor.models import Employment
 from bangfu.regions.models import Region
 from bangfu.stats.demo import load_demo
 
@@ -117,6 +119,14 @@ def test_township_officer_sees_only_their_township(demo, api, login):
         )
     )
     assert rows and all(Region.objects.get(name=r[0], parent_id="430903105000") for r in rows)
+
+
+def test_no_demo_employment_ends_after_today(demo):
+    """The demo's history is over by today: an end date to come is one the leave form refuses."""
+    ended = Employment.objects.exclude(end_date=None)
+    assert ended.exists()
+    assert not ended.filter(end_date__gt=datetime.date.today()).exists()
+    assert not Employment.objects.filter(start_date__gt=datetime.date.today()).exists()
 
 
 def test_report_xlsx_has_title_headers_rows_and_totals(demo, login):
