@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from bangfu.core.phones import PhoneField
 from bangfu.core.scoping import ScopedModel, ScopedQuerySet
 
 from .roles import ROLES_BY_CODE, WORKSHOP_OPERATOR
@@ -29,7 +30,7 @@ class User(ScopedModel, AbstractUser):
         related_name="users",
         help_text=_("The user sees and edits this region and everything below it; empty: nothing."),
     )
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    phone = PhoneField(_("phone"))
     organisation = models.CharField(_("organisation"), max_length=100, blank=True)
 
     objects = UserManager()

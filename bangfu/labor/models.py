@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from bangfu.core.phones import PhoneField
 from bangfu.core.scoping import ScopedModel
 
 
@@ -152,7 +153,7 @@ class Laborer(ScopedModel):
         _("gender"), max_length=1, choices=[("M", _("Male")), ("F", _("Female"))], editable=False
     )
     birth_date = models.DateField(_("birth date"), editable=False)
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    phone = PhoneField(_("phone"))
     labor_ability = models.CharField(
         _("labor ability"), max_length=16, choices=LaborAbility.choices
     )

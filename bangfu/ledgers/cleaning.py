@@ -10,6 +10,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
+from bangfu.core import phones
+
 EXCEL_EPOCH = datetime.date(1899, 12, 30)  # serial 1 = 1900-01-01, with Excel's 1900 leap-year bug
 FIRST_SERIAL = 18264  # 1950-01-01: a smaller number in a date column is no date of a ledger
 TOTAL_WORDS = ("合计", "小计", "总计", "total")
@@ -59,6 +61,12 @@ def text(value):
 def compact(value):
     """``text`` without any inner spaces (codes, IDs, phones)."""
     return text(value).replace(" ", "")
+
+
+def phone(value):
+    """One phone number as the platform stores it (``core.phones.normalize``: the forms'
+    rule), from a text cell or a number cell."""
+    return phones.normalize(text(value))
 
 
 def date(value):

@@ -38,7 +38,7 @@ def phone_column(key):
         "联系电话",
         ("手机号", "手机号码", "电话", "联系方式"),
         False,
-        _("Mobile or landline."),
+        _("One number: an 11-digit mobile, or a landline with its area code (0737-4221234)."),
         text_format=True,
     )
 

@@ -89,7 +89,7 @@ class LaborerLedger(Ledger):
         take("head_name", required_text)
         take("name", required_text)
         take("id_number", validate_id_number)
-        data["phone"] = cleaning.compact(raw.get("phone"))
+        take("phone", cleaning.phone)
         data["skills"] = cleaning.text(raw.get("skills"))
         data["work_intention"] = cleaning.text(raw.get("work_intention"))
         self.take_choices(raw, data, errors)

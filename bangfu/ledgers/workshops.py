@@ -347,7 +347,7 @@ class WorkshopLedger(SynonymLedger):
         take("uscc", validate_uscc)
         take("legal_representative", _text)
         take("contact_person", cleaning.text)
-        take("contact_phone", cleaning.compact)
+        take("contact_phone", cleaning.phone)
         take("name", _text)
         take("village", self.village)
         take("workshop_type", self.workshop_type)

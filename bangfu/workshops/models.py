@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from bangfu.core.phones import PhoneField
 from bangfu.core.scoping import ScopedModel
 
 
@@ -55,7 +56,7 @@ class Enterprise(ScopedModel):
     uscc = models.CharField(_("unified social credit code"), max_length=18, unique=True)
     legal_representative = models.CharField(_("legal representative"), max_length=50)
     contact_person = models.CharField(_("contact person"), max_length=50, blank=True)
-    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+    contact_phone = PhoneField(_("contact phone"))
     industry = models.CharField(_("industry"), max_length=32, choices=Industry.choices)
     region = models.ForeignKey(
         "regions.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"

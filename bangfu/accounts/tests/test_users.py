@@ -6,6 +6,7 @@ import pytest
 from django.apps import apps as django_apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.utils import translation
 
 from bangfu.accounts.models import User
 from bangfu.accounts.roles import ROLES_BY_CODE
@@ -74,8 +75,11 @@ def test_the_database_refuses_a_username_differing_only_in_case(users):
     with pytest.raises(IntegrityError), transaction.atomic():
         User.objects.create(username="CANGSHUIPU", region=region("430903105000"))
     twin = User(username="Cangshuipu", region=region("430903105000"))
-    with pytest.raises(ValidationError, match="已存在使用该用户名的用户"):
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as error:
         twin.full_clean()
+    assert error.value.message_dict["__all__"] == [
+        "已存在使用该用户名的用户（用户名不区分大小写）。"
+    ]
 
 
 def test_the_constraint_migration_names_the_usernames_it_cannot_hold(users):

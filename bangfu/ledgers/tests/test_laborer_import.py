@@ -97,8 +97,8 @@ def row(
 MESSY = [
     row(),  # 3 valid, village by name
     row(village="430903105201", name="李四", number=SPOUSE),  # 4 same household, village by code
-    row(name="王五", number=X_ID, category="lifted_enjoying"),  # 5 lowercase x, category code
-    row(name="赵六", number=FULL_WIDTH),  # 6 full-width digits
+    row(name="王五", number=X_ID, category="lifted_enjoying", phone="无"),  # 5 lowercase x, code
+    row(name="赵六", number=FULL_WIDTH, phone="＋86 138-0000-0006"),  # 6 full-width digits
     row(name="钱七", number=4.30903199001011e17),  # 7 ID stored as a number
     row(name="孙八", number=GOOD[:-1] + ("0" if GOOD[-1] != "0" else "1")),  # 8 bad check character
     row(name="周九", number=SPOUSE),  # 9 same person as row 4
@@ -108,6 +108,8 @@ MESSY = [
         name="冯二", number=ident("43090319700606006"), category="监测户"
     ),  # 12 monitored without type
     row(name="陈三", number=ident("43090319700707007"), ability="很强"),  # 13 value not in the list
+    row(name="褚四", number=ident("43090319700808008"), phone="13800000014/13900000014"),  # 14
+    row(name="卫五", number=ident("43090319700909009"), phone="1380000"),  # 15 digits missing
     [None] * 11,  # blank row: skipped
     ["合计", None, None, None, None, "10人"],  # total row: skipped
 ]
@@ -120,16 +122,22 @@ EXPECTED = {  # row → column with the error; absent rows are valid
     11: "所在村（社区）",
     12: "监测类型",
     13: "劳动能力",
+    14: "联系电话",
+    15: "联系电话",
 }
 
 
 def test_every_messy_row_has_its_expected_outcome(users):
-    plan = LaborerLedger(users["cangshuipu"]).plan(ledger(MESSY))
+    with translation.override("zh-hans"):
+        plan = LaborerLedger(users["cangshuipu"]).plan(ledger(MESSY))
     errors = {(e.row, e.column) for e in plan.errors}
     assert errors == set(EXPECTED.items())
     assert {number for number, _a, _d in plan.rows} == {3, 5, 6}
-    assert plan.counts == {"created": 3, "updated": 0, "unchanged": 0, "rejected": 8}
+    assert plan.counts == {"created": 3, "updated": 0, "unchanged": 0, "rejected": 10}
+    phones = {data["name"]: data["phone"] for _n, _a, data in plan.rows}
+    assert phones == {"张三": "13800000001", "王五": "", "赵六": "13800000006"}  # as forms store
     messages = {e.row: e.message for e in plan.errors}
+    assert "只保留一个" in messages[14] and "11 位手机号" in messages[15]
     assert "4" in messages[9] and "9" in messages[9]  # both duplicate rows named
     assert GOOD not in json.dumps(plan.error_dicts(), ensure_ascii=False, default=str)
 
@@ -409,7 +417,7 @@ def test_the_registry_is_merged_correctly_across_many_chunks(users, monkeypatch,
     importer = LaborerLedger(users["cangshuipu"])
     importer.apply(importer.plan(ledger(people)))
     assert importer.plan(ledger(people)).counts["unchanged"] == 5
-    people[3] = row(name="人4", number=ident("43090319800104004"), head="户4", phone="1")
+    people[3] = row(name="人4", number=ident("43090319800104004"), head="户4", phone="13900000004")
     f.make_laborer(users["district"], f.LL_VILLAGE, number=ident("43090319800106006"))
     outside = row(name="外", number=ident("43090319800106006"), head="户6")
     plan = importer.plan(ledger([*people, outside]))
