@@ -92,12 +92,12 @@ class Job(ScopedModel):
         crashed, its transaction rolled back) is marked failed; True if it was."""
         from django.utils import timezone
 
-        host, _sep, pid = self.worker.rpartition(":")
+        host, pid, started = (self.worker.split(":") + ["", ""])[:3]  # or host:pid, as before
         if (
             self.status not in (JobStatus.CHECKING, JobStatus.RUNNING)
             or host != socket.gethostname()
             or not pid.isdigit()
-            or _alive(int(pid))
+            or _alive(int(pid), started)
         ):
             return False
         reaped = (
@@ -112,18 +112,29 @@ class Job(ScopedModel):
 
 
 def this_worker():
-    """``host:pid`` of the process running a job."""
-    return f"{socket.gethostname()}:{os.getpid()}"
+    """``host:pid:start`` of the process running a job: with its start time, a worker that
+    comes back under the same process id (a restarted container) is another process."""
+    return f"{socket.gethostname()}:{os.getpid()}:{_started(os.getpid())}"
 
 
-def _alive(pid):
+def _alive(pid, started=""):
+    """Whether process ``pid`` exists and, if ``started`` is known, is the one started then."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:  # exists, owned by another user
-        return True
-    return True
+        pass
+    return not started or _started(pid) in (started, "")
+
+
+def _started(pid):
+    """The start time of process ``pid`` in clock ticks after boot (Linux: /proc), or ''."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rpartition(")")[2].split()[19]  # field 22, starttime
+    except (OSError, IndexError):
+        return ""
 
 
 class ImportJob(Job):

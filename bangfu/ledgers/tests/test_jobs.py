@@ -22,7 +22,7 @@ from bangfu.audit.models import AccessLog
 from bangfu.core.identity import check_character
 from bangfu.labor.models import Laborer
 from bangfu.ledgers import services
-from bangfu.ledgers.models import ImportJob, JobStatus
+from bangfu.ledgers.models import ImportJob, JobStatus, this_worker
 
 from .test_laborer_import import GOOD, HEADER, SPOUSE, ident, row
 
@@ -289,6 +289,27 @@ def test_a_killed_worker_leaves_the_job_failed_and_the_database_unchanged(tmp_pa
     assert status == "failed" and message
     assert database.execute("SELECT count(*) FROM labor_laborer").fetchone()[0] == 0
     assert database.execute("SELECT count(*) FROM labor_household").fetchone()[0] == 0
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/stat"), reason="process start times: Linux")
+def test_a_job_whose_process_id_now_belongs_to_another_process_is_reaped(users):
+    """A restarted worker container often runs under the process id of the one that died:
+    the recorded start time tells them apart. Old records (host:pid) keep the pid check."""
+    host, pid, started = this_worker().split(":")
+    assert pid == str(os.getpid()) and started.isdigit()
+
+    def job(worker):
+        officer = users["cangshuipu"]
+        return ImportJob.objects.create(
+            user=officer, region=officer.region, ledger="laborers", file_name="花名册.xlsx",
+            sha256="0" * 64, size=1, mode="valid", status=JobStatus.RUNNING, worker=worker,
+        )  # fmt: skip
+
+    assert not job(this_worker()).reap_if_stale()  # this very process
+    assert not job(f"{host}:{pid}").reap_if_stale()  # recorded before start times were
+    reused = job(f"{host}:{pid}:{int(started) + 1}")  # the same id, another process
+    assert reused.reap_if_stale() and reused.status == JobStatus.FAILED
+    assert not job(f"another-host:{pid}:{int(started) + 1}").reap_if_stale()  # not ours to judge
 
 
 def test_only_the_uploader_gets_the_error_workbook_and_other_files_are_refused(
