@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from bangfu.core.dates import validate_plausible
 from bangfu.core.phones import PhoneField
 from bangfu.core.scoping import ScopedModel
 
@@ -226,8 +227,10 @@ class Employment(ScopedModel):
         related_name="+",
         editable=False,
     )
-    start_date = models.DateField(_("start date"))
-    end_date = models.DateField(_("end date"), null=True, blank=True)
+    start_date = models.DateField(_("start date"), validators=[validate_plausible])
+    end_date = models.DateField(
+        _("end date"), null=True, blank=True, validators=[validate_plausible]
+    )
     contract_type = models.CharField(
         _("contract type"), max_length=20, choices=ContractType.choices
     )
@@ -295,7 +298,11 @@ class WageRecord(ScopedModel):
         related_name="+",
         editable=False,
     )
-    month = models.DateField(_("month"), help_text=_("The first day of the month paid for."))
+    month = models.DateField(
+        _("month"),
+        help_text=_("The first day of the month paid for."),
+        validators=[validate_plausible],
+    )
     amount = models.DecimalField(
         _("amount paid (yuan)"), max_digits=10, decimal_places=2, validators=[MinValueValidator(0)]
     )

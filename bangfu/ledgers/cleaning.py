@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
-from bangfu.core import phones
+from bangfu.core import dates, phones
 
 EXCEL_EPOCH = datetime.date(1899, 12, 30)  # serial 1 = 1900-01-01, with Excel's 1900 leap-year bug
 FIRST_SERIAL = 18264  # 1950-01-01: a smaller number in a date column is no date of a ledger
@@ -71,7 +71,15 @@ def phone(value):
 
 def date(value):
     """A date from an Excel serial, a datetime cell or text like 2023-05-01, 2023/5/1,
-    2023.05.01, 2023年5月1日 or 20230501."""
+    2023.05.01, 2023年5月1日 or 20230501, within the dates the forms accept
+    (``core.dates.validate_plausible``: a mistyped year is refused)."""
+    day = _date(value)
+    if day is not None:
+        dates.validate_plausible(day)
+    return day
+
+
+def _date(value):
     if value is None or value == "":
         return None
     if isinstance(value, datetime.datetime):

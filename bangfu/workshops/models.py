@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from bangfu.core.dates import validate_plausible
 from bangfu.core.phones import PhoneField
 from bangfu.core.scoping import ScopedModel
 
@@ -128,13 +129,17 @@ class Workshop(ScopedModel):
         default=0,
         validators=[MinValueValidator(0)],
     )
-    opened_on = models.DateField(_("opened on"), null=True, blank=True)
+    opened_on = models.DateField(
+        _("opened on"), null=True, blank=True, validators=[validate_plausible]
+    )
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.APPLYING, db_index=True
     )
-    status_since = models.DateField(_("status since"))
+    status_since = models.DateField(_("status since"), validators=[validate_plausible])
     certificate_no = models.CharField(_("certificate number"), max_length=50, blank=True)
-    recognized_on = models.DateField(_("recognized on"), null=True, blank=True)
+    recognized_on = models.DateField(
+        _("recognized on"), null=True, blank=True, validators=[validate_plausible]
+    )
     grace_until = models.DateField(_("grace period ends"), null=True, blank=True)
     operators = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("operators"), blank=True, related_name="workshops"
@@ -176,7 +181,7 @@ class StatusChange(models.Model):
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="history")
     from_status = models.CharField(_("from"), max_length=16, choices=Status.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=16, choices=Status.choices)
-    on = models.DateField(_("date"))
+    on = models.DateField(_("date"), validators=[validate_plausible])
     reason = models.TextField(_("reason"), blank=True)
     overridden = models.BooleanField(_("criteria overridden"), default=False)
     check_result = models.JSONField(_("recognition check"), default=list, blank=True)
@@ -231,8 +236,10 @@ class Position(ScopedModel):
         validators=[MinValueValidator(0)],
     )
     requirements = models.TextField(_("requirements"), blank=True)
-    posted_on = models.DateField(_("posted on"))
-    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    posted_on = models.DateField(_("posted on"), validators=[validate_plausible])
+    closed_on = models.DateField(
+        _("closed on"), null=True, blank=True, validators=[validate_plausible]
+    )
 
     operator_field = "workshop__operators"
 

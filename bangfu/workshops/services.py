@@ -9,7 +9,7 @@ from django.db.models import OuterRef, Q, Subquery, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from bangfu.core.dates import add_months
+from bangfu.core.dates import add_months, validate_plausible
 from bangfu.core.identity import validate_uscc
 from bangfu.core.models import Parameter
 from bangfu.stats.services import mark_dirty
@@ -183,9 +183,14 @@ def _check_step(user, workshop, step):
         )
 
 
-def _check_date(on):
+def _check_date(on, field="on"):
+    """A step's date (or the application date): not in the future, not a mistyped year."""
     if on > datetime.date.today():
-        raise ValidationError({"on": _("The date cannot be in the future.")})
+        raise ValidationError({field: _("The date cannot be in the future.")})
+    try:
+        validate_plausible(on)
+    except ValidationError as exc:
+        raise ValidationError({field: exc.messages}) from None
 
 
 def _move(user, workshop, step, on, reason="", *, overridden=False, check=()):
@@ -225,6 +230,7 @@ def apply(user, *, operators=(), **fields):
     if not Enterprise.objects.restrict(user).filter(pk=fields["enterprise"].pk).exists():
         raise ValidationError({"enterprise": _("The enterprise is outside your data scope.")})
     on = fields.pop("applied_on", None) or datetime.date.today()
+    _check_date(on, "applied_on")
     workshop, history = new_application(user, on=on, **fields)
     workshop.full_clean()
     workshop.save()

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from bangfu.ledgers import cleaning
@@ -341,6 +342,19 @@ def test_dates_in_every_common_form(value, expected):
 def test_bad_dates_are_reported(value):
     with translation.override("en"), pytest.raises(ValueError, match="is not a date"):
         cleaning.date(value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["0202-05-01", "2203-05-01", "1949-12-31", datetime.datetime(1900, 1, 1), 2958000],
+)
+def test_a_mistyped_year_is_refused_as_the_forms_refuse_it(value):
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as error:
+            cleaning.date(value)
+        assert (
+            error.value.code == "implausible_date" and "check the year" in error.value.messages[0]
+        )
 
 
 def test_a_bad_date_is_shown_as_written():

@@ -232,6 +232,7 @@ def test_hire_leave_and_wages_through_the_api(client):
         ({"wage_min": "-100"}, "wage_min"),
         ({"wage_min": "4000", "wage_max": "3000"}, "wage_max"),
         ({"closed_on": "2023-12-31"}, "closed_on"),
+        ({"posted_on": "2204-01-01"}, "posted_on"),  # a mistyped year
     ],
 )
 def test_position_rules_are_reported_at_their_field_readably(client, fields, field):

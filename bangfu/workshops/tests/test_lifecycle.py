@@ -572,6 +572,34 @@ def test_township_officer_records_an_application_on_the_page(users, login):
     assert (change.from_status, change.to_status, change.actor) == ("", Status.APPLYING, officer)
 
 
+@pytest.mark.parametrize("applied_on", ["0204-04-01", "2999-04-01"])
+def test_an_application_date_mistyped_or_to_come_is_refused_at_its_field(users, login, applied_on):
+    enterprise = f.make_enterprise(users["cangshuipu"], f.CSP_VILLAGE)
+    data = {
+        "enterprise": enterprise.pk,
+        "name": "错日期车间",
+        "region": f.CSP_VILLAGE,
+        "site_type": "village",
+        "creation_mode": "joint",
+        "workshop_type": f.workshop_type("home").pk,
+        "industry": "handicraft",
+        "floor_area": "60",
+        "applied_on": applied_on,
+        "opened_on": "",
+    }
+    with translation.override("zh-hans"):
+        response = login("cangshuipu").post("/workshops/new/", data)
+    errors = response.context["form"].errors
+    assert response.status_code == 200 and set(errors) == {"applied_on"}
+    assert not Workshop.objects.filter(name="错日期车间").exists()
+    with translation.override("zh-hans"):
+        response = login("cangshuipu").post(
+            "/workshops/new/", {**data, "applied_on": "2024-04-01", "opened_on": "0203-01-01"}
+        )
+    assert "opened_on" in response.context["form"].errors
+    assert "检查年份" in " ".join(response.context["form"].errors["opened_on"])
+
+
 def test_township_officer_records_an_application_through_the_api(users, api):
     officer = users["longling"]
     enterprise = f.make_enterprise(officer, f.LL_VILLAGE)
