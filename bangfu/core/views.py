@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import capfirst
@@ -75,11 +75,11 @@ MAX_PER_PAGE = 100  # rows on one page of a list, at most (exports take every ro
 class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
     """A filterable, sortable, paginated table. htmx requests get the table fragment only.
 
-    ``?export=xlsx`` exports the current filtered, sorted view (every page) as xlsx through
-    the same scoped queryset: up to ``BANGFU_EXPORT_SYNC_ROWS`` rows download at once, more
-    become an export job written by the background worker (``bangfu.ledgers.exports``), which
-    rebuilds this view for the job's user and calls the same :meth:`export_table`. Every
-    export of personal data is written to the access log.
+    ``export=xlsx`` posted to the list's address exports the current filtered, sorted view
+    (every page) as xlsx through the same scoped queryset: up to ``BANGFU_EXPORT_SYNC_ROWS``
+    rows download at once, more become an export job written by the background worker
+    (``bangfu.ledgers.exports``), which rebuilds this view for the job's user and calls the
+    same :meth:`export_table`. Every export of personal data is written to the access log.
     """
 
     template_name = "core/object_list.html"
@@ -90,14 +90,25 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
     exportable = True  # the page offers the export links (kept current as filters change)
 
     def get(self, request, *args, **kwargs):
-        if request.GET.get("export") == "xlsx":
-            return self.export()
         if hidden := search.hide_id_number(request):
             return redirect(hidden)  # the same list, without the ID number in its address
         response = super().get(request, *args, **kwargs)
         if request.htmx and search.is_hidden(request.GET.get("q")):
             response["HX-Push-Url"] = request.get_full_path()  # the address after the redirect
         return response
+
+    def post(self, request, *args, **kwargs):
+        """The export buttons: ``export=xlsx`` (and ``full_id=1``) posted, with the CSRF
+        token, to the list's address and its filters — an export writes the access log and
+        may start a job, so a link or a reload cannot start one."""
+        if request.POST.get("export") != "xlsx":
+            return HttpResponseNotAllowed(["GET"])
+        query = request.GET.copy()
+        for name in ("export", "full_id"):
+            if name in request.POST:
+                query[name] = request.POST[name]
+        request.GET = query  # read from here on as the filters are: one path for page and job
+        return self.export()
 
     def filter_data(self):
         """The query string the filters read: a hidden ID-number search put back."""

@@ -177,7 +177,7 @@ class ExportJobSerializer(serializers.ModelSerializer):
 class ExportJobViewSet(
     ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
-    """Export jobs started from a list page (``?export=xlsx`` on a large view): ``GET`` one for
+    """Export jobs started from a list page (its export button, on a large view): ``GET`` one for
     its status and progress, then ``GET …/download/`` for the xlsx. Only the user who started
     an export (or a superuser) sees it."""
 

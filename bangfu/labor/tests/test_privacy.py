@@ -10,6 +10,7 @@ from bangfu.audit.models import AccessLog
 from bangfu.core import pii
 from bangfu.labor.models import Laborer
 from bangfu.workshops.tests import factories as f
+from bangfu.workshops.tests.scope_helpers import export
 
 pytestmark = pytest.mark.django_db
 
@@ -117,7 +118,7 @@ def register_and_work(users, login):
     employment = laborers[1].employments.get()
     f.wage(district, employment)
     assert client.post(f"/labor/laborers/{laborers[2].pk}/full-id/").status_code == 200
-    assert client.get("/labor/laborers/", {"export": "xlsx", "full_id": "1"}).status_code == 200
+    assert export(client, "/labor/laborers/", full_id="1").status_code == 200
     return numbers, laborers
 
 
@@ -155,9 +156,7 @@ def test_the_blind_index_is_keyed_not_a_plain_hash(users):
 def test_an_export_after_an_id_search_does_not_log_the_id(users, login):
     laborer = f.make_laborer(users["district"], f.CSP_VILLAGE)
     number = pii.decrypt(laborer.id_cipher)
-    response = login("district").get(
-        "/labor/laborers/", {"q": number, "export": "xlsx", "full_id": "1"}
-    )
+    response = export(login("district"), "/labor/laborers/", q=number, full_id="1")
     assert response.status_code == 200
     assert scan([number]) == []
 
@@ -172,11 +171,11 @@ def test_an_id_search_leaves_no_id_in_the_address_or_the_links_of_the_page(users
     page = client.get(response["Location"])
     assert [row.record.pk for row in page.context["table"].paginated_rows] == [laborer.pk]
     html = page.content.decode()
-    assert 'id="export-xlsx"' in html and "q=~" in html  # links carry the token
+    assert 'id="export-xlsx"' in html and "q=~" in html  # links and the export form: the token
     assert f"q={number}" not in html  # (the search box itself shows the number)
     assert number not in str(client.session.items())  # kept encrypted
-    export = client.get(response["Location"] + "&export=xlsx")
-    assert export.status_code == 200  # the export resolves the token like the page
+    exported = client.post(response["Location"], {"export": "xlsx"})
+    assert exported.status_code == 200  # the export resolves the token like the page
     fragment = client.get(response["Location"], headers={"HX-Request": "true"})
     assert number not in fragment["HX-Push-Url"]
     full_width = number.translate({ord(c): ord(c) + 0xFEE0 for c in "0123456789X"})

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from bangfu.labor.models import Category
 from bangfu.workshops.tests import factories as f
+from bangfu.workshops.tests.scope_helpers import export
 
 pytestmark = pytest.mark.django_db
 
@@ -85,7 +86,7 @@ def test_list_pages_run_a_constant_number_of_queries(users, login, username):
 @pytest.mark.parametrize("username", ["district", "cangshuipu"])
 def test_list_exports_run_a_constant_number_of_queries(users, login, username):
     client = login(username)
-    counts = measure(PAGES, lambda url: lambda: client.get(url, {"export": "xlsx"}), users)
+    counts = measure(PAGES, lambda url: lambda: export(client, url), users)
     for url, ((small, _r1), (large, _r2)) in counts.items():
         assert small == large, f"{url} export: {small} queries for few rows, {large} for more"
 

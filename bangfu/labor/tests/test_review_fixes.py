@@ -11,6 +11,7 @@ from bangfu.labor.models import Employment, WageRecord
 from bangfu.stats.models import DirtyYear
 from bangfu.workshops import services as workshop_services
 from bangfu.workshops.tests import factories as f
+from bangfu.workshops.tests.scope_helpers import export
 
 pytestmark = pytest.mark.django_db
 
@@ -135,7 +136,7 @@ def test_laborer_page_masks_the_phone_without_the_permission(users, login, commu
 
 
 def test_every_personal_data_export_is_logged_for_the_region_auditors(users, login, commuter):
-    login("cangshuipu").get("/labor/laborers/", {"export": "xlsx", "q": commuter.laborer.name})
+    export(login("cangshuipu"), "/labor/laborers/", q=commuter.laborer.name)
     row = AccessLog.objects.get(user=users["cangshuipu"])
     assert row.region_id == "430903105000" and commuter.laborer.name not in row.detail
     rows = login("auditor").get("/audit/access/").context["table"].paginated_rows
@@ -174,7 +175,7 @@ def test_change_log_page_shows_role_changes(users, login):
         role_codes=["village_informant"],
     )
     assert login("admin").get("/audit/changes/").status_code == 200
-    assert login("auditor").get("/audit/changes/", {"export": "xlsx"}).status_code == 200
+    assert export(login("auditor"), "/audit/changes/").status_code == 200
 
 
 @pytest.mark.parametrize("year", ["0001", "0001Q1", "3000"])

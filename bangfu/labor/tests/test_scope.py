@@ -13,6 +13,7 @@ from bangfu.workshops.tests.scope_helpers import (
     api_ids,
     assert_export_scoped,
     expected_pks,
+    export,
     export_rows,
     export_text,
     page_pks,
@@ -70,7 +71,7 @@ def test_roles_without_the_permission_get_403(world, login, api, kind, username)
     pk = world["csp"][kind].pk
     client = login(username)
     assert client.get(page).status_code == 403
-    assert client.get(page, {"export": "xlsx"}).status_code == 403
+    assert export(client, page).status_code == 403
     if detail:
         assert client.get(detail.format(pk)).status_code == 403
     assert api(username).get(api_list).status_code == 403
@@ -348,7 +349,7 @@ def test_operator_cannot_see_households(roster, client, api):
     client, api_client = operator_clients(client, api, roster["operator"])
     household = roster["own"]["household"]
     assert client.get("/labor/households/").status_code == 403
-    assert client.get("/labor/households/", {"export": "xlsx"}).status_code == 403
+    assert export(client, "/labor/households/").status_code == 403
     assert client.get(f"/labor/households/{household.pk}/").status_code == 403
     assert client.get("/labor/households/new/").status_code == 403
     assert api_client.get("/api/v1/households/").status_code == 403

@@ -7,7 +7,7 @@ import io
 import openpyxl
 import pytest
 from django.http import QueryDict
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
@@ -19,7 +19,7 @@ from bangfu.labor.tests.test_privacy import scan
 from bangfu.ledgers import exports
 from bangfu.ledgers.models import ExportJob, JobStatus
 from bangfu.workshops.tests import factories as f
-from bangfu.workshops.tests.scope_helpers import export_rows, export_text
+from bangfu.workshops.tests.scope_helpers import export, export_rows, export_text
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +49,7 @@ def town(users, settings):
 def start(client, capture, url=LABORERS, execute=True, **params):
     """Ask for the export of ``url``; with ``execute`` the worker runs at once."""
     with capture(execute=execute) as callbacks:
-        response = client.get(url, {**params, "export": "xlsx"})
+        response = export(client, url, **params)
     assert response.status_code == 302, response.content[:300]
     return response, callbacks
 
@@ -228,13 +228,25 @@ def test_an_id_search_is_not_kept_in_clear(
     assert scan([number]) == []
 
 
+def test_an_export_needs_the_pages_post_not_a_link(town, users, login):
+    """An export writes the access log and may start a job: a link or a reload (GET), or a
+    POST from another site (no CSRF token), starts none."""
+    page = login("cangshuipu").get(LABORERS, {"export": "xlsx", "full_id": "1"})
+    assert page["Content-Type"].startswith("text/html")
+    forged = Client(enforce_csrf_checks=True)
+    forged.force_login(users["cangshuipu"])
+    assert forged.post(LABORERS, {"export": "xlsx"}).status_code == 403
+    assert login("cangshuipu").post(LABORERS, {"q": "x"}).status_code == 405
+    assert not AccessLog.objects.exists() and not ExportJob.objects.exists()
+
+
 def test_a_small_result_still_downloads_directly(town, login):
     client = login("cangshuipu")
     rows = export_rows(client, LABORERS, region=f.CSP_VILLAGE_2)
     assert len(rows) == 2 and "沧水乙" in export_text(rows)
     assert not ExportJob.objects.exists()
     assert AccessLog.objects.get().action == AccessAction.EXPORT_PERSONAL
-    response = client.get(LABORERS, {"region": f.CSP_VILLAGE_2, "export": "xlsx"})
+    response = export(client, LABORERS, region=f.CSP_VILLAGE_2)
     assert response["Content-Disposition"].startswith(
         "attachment; filename*=utf-8''%E8%84%B1%E8%B4%AB%E5%8A%B3%E5%8A%A8%E5%8A%9B-"
     )

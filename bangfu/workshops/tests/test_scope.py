@@ -12,6 +12,7 @@ from .scope_helpers import (
     api_ids,
     assert_export_scoped,
     expected_pks,
+    export,
     export_rows,
     page_pks,
 )
@@ -66,7 +67,7 @@ def test_roles_without_the_permission_get_403(world, login, api, kind, username)
     pk = world["csp"][kind].pk
     client = login(username)
     assert client.get(page).status_code == 403
-    assert client.get(page, {"export": "xlsx"}).status_code == 403
+    assert export(client, page).status_code == 403
     assert client.get(detail.format(pk)).status_code == 403
     assert api(username).get(api_list).status_code == 403
     assert api(username).get(f"{api_list}{pk}/").status_code == 403
