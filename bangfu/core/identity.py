@@ -321,13 +321,14 @@ def mask_id_number(number):
 
 
 def mask_phone(phone):
-    """``138****8000`` for an 11-digit mobile number, otherwise ``****`` + the last 4.
+    """``138****8000`` for an 11-digit mobile number, otherwise ``****`` + the last 4 (of
+    the number, not of its extension: ``0737-4221234转801`` is ``****1234``).
 
     Spaces and hyphens are ignored (``138 0013 8000``). Empty input gives ``""``.
     """
     if not phone:
         return ""
-    digits = "".join(str(phone).split()).replace("-", "")
+    digits = "".join(str(phone).partition("转")[0].split()).replace("-", "")
     if len(digits) == 11 and digits.isascii() and digits.isdigit() and digits[0] == "1":
         return f"{digits[:3]}****{digits[-4:]}"
     return "****" + (digits[-4:] if len(digits) > 4 else "")

@@ -10,7 +10,12 @@ import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import (
+    NON_FIELD_ERRORS,
+    FieldDoesNotExist,
+    PermissionDenied,
+    ValidationError,
+)
 from django.db import connection
 from django.http import HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -37,12 +42,21 @@ def int_or_zero(value):
 
 
 def add_service_errors(form, exc):
-    """Put a service's ValidationError next to the matching fields (others at the top)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
+    """Put a service's ValidationError next to the matching fields; the others at the top,
+    named after their model field (a stored value the form does not show)."""
+    if not hasattr(exc, "error_dict"):
         form.add_error(None, exc)
+        return
+    for field, errors in exc.error_dict.items():
+        if field in form.fields or field == NON_FIELD_ERRORS:
+            form.add_error(field if field in form.fields else None, errors)
+            continue
+        try:
+            label = capfirst(form._meta.model._meta.get_field(field).verbose_name)
+        except (AttributeError, FieldDoesNotExist):
+            label = field
+        for message in ValidationError(errors).messages:
+            form.add_error(None, _("%(field)s: %(message)s") % {"field": label, "message": message})
 
 
 class ScopedMixin:

@@ -8,6 +8,7 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from bangfu.core import dates, phones
@@ -65,8 +66,14 @@ def compact(value):
 
 def phone(value):
     """One phone number as the platform stores it (``core.phones.normalize``: the forms'
-    rule), from a text cell or a number cell."""
-    return phones.normalize(text(value))
+    rule), from a text cell or a number cell (whose landline lost its leading 0 to Excel)."""
+    typed = text(value)
+    if isinstance(value, int | float) and not isinstance(value, bool) and typed.isdigit():
+        try:
+            return phones.normalize("0" + typed if typed[:1] != "0" else typed)
+        except ValidationError:
+            pass  # not a landline: reported as typed
+    return phones.normalize(typed)
 
 
 def date(value):
@@ -114,7 +121,9 @@ def month(value):
         for pattern in MONTH_PATTERNS:
             match = pattern.match(raw)
             if match and 1 <= int(match.group(2)) <= 12:
-                return datetime.date(int(match.group(1)), int(match.group(2)), 1)
+                day = datetime.date(int(match.group(1)), int(match.group(2)), 1)
+                dates.validate_plausible(day)
+                return day
     try:
         day = date(value)
     except ValueError:

@@ -3,9 +3,13 @@ same message in the forms, the API and the ledgers."""
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
+from bangfu.accounts.models import User
+from bangfu.core.identity import mask_phone
 from bangfu.core.phones import normalize
 from bangfu.labor.models import Laborer
+from bangfu.ledgers import cleaning
 from bangfu.workshops.tests import factories as f
 
 
@@ -25,6 +29,14 @@ from bangfu.workshops.tests import factories as f
         ("010-62345678", "010-62345678"),
         ("0731 8888 8888", "0731-88888888"),
         ("0737-4221234转801", "0737-4221234转801"),
+        ("0737-4221234-801", "0737-4221234转801"),  # the extension after a second dash
+        ("+86 737 4221234", "0737-4221234"),  # the international form drops the 0
+        ("+86-10-62345678", "010-62345678"),
+        ("4001234567", "400-123-4567"),
+        ("800-123-4567", "800-123-4567"),
+        ("0737/4221234", "0737-4221234"),
+        ("13800000001，", "13800000001"),  # a stray separator
+        ("   ", ""),
         ("无", ""),
         ("暂无", ""),
         ("/", ""),
@@ -43,11 +55,15 @@ def test_written_forms_are_stored_one_way(written, stored):
         ("138000000012", "phone"),  # one too many
         ("12800000001", "phone"),  # no mobile starts 12
         ("4221234", "phone"),  # a landline without its area code
+        ("010-6234567", "phone"),  # Beijing's numbers have 8 digits
+        ("020-1234567", "phone"),
         ("0737-4221234转分机", "phone"),
         ("电话", "phone"),
         ("13800000001/13900000002", "several"),
         ("13800000001、0737-4221234", "several"),
         ("13800000001或13900000002", "several"),
+        ("13800000001 13900000002", "several"),
+        ("13800000001\n0737-4221234", "several"),
     ],
 )
 def test_what_is_no_single_number_is_refused(written, code):
@@ -63,14 +79,37 @@ def test_the_form_stores_the_number_normalized_and_refuses_a_bad_one(users, logi
     page = client.get(f"/labor/laborers/{laborer.pk}/edit/")
     form = page.context["form"]
     data = {name: form[name].value() or "" for name in form.fields}
-    response = client.post(f"/labor/laborers/{laborer.pk}/edit/", {**data, "phone": "1380000"})
+    with translation.override("zh-hans"):
+        response = client.post(f"/labor/laborers/{laborer.pk}/edit/", {**data, "phone": "1380000"})
     assert response.status_code == 200
     assert "11 位手机号" in " ".join(response.context["form"].errors["phone"])
+    typed = "+86 (0737) 4221 2345 转 801"  # longer than the 20 stored characters
+    response = client.post(f"/labor/laborers/{laborer.pk}/edit/", {**data, "phone": typed})
+    assert response.status_code == 302
+    assert Laborer.objects.get(pk=laborer.pk).phone == "0737-42212345转801"
+
+
+@pytest.mark.django_db
+def test_a_number_stored_before_the_rule_does_not_stop_other_saves(users, login):
+    """Plain saves (a password change, a bulk update) take the stored value as it is; the
+    form that edits the number is where it must be put right."""
+    Laborer.objects.filter(pk=f.make_laborer(users["district"], f.CSP_VILLAGE).pk).update(
+        phone="7374221"
+    )
+    laborer = Laborer.objects.get(phone="7374221")  # a query with it works too
+    laborer.save()
+    User.objects.filter(username="cangshuipu").update(phone="无")
+    client = login("cangshuipu")
     response = client.post(
-        f"/labor/laborers/{laborer.pk}/edit/", {**data, "phone": "138-0000-0077"}
+        "/accounts/password/",
+        {
+            "old_password": "Bangfu@demo2026",
+            "new_password1": "Hs-2026-qwerty!y",
+            "new_password2": "Hs-2026-qwerty!y",
+        },
     )
     assert response.status_code == 302
-    assert Laborer.objects.get(pk=laborer.pk).phone == "13800000077"
+    assert User.objects.get(username="cangshuipu").phone == "无"  # left for its own form
 
 
 @pytest.mark.django_db
@@ -83,3 +122,22 @@ def test_the_api_refuses_a_bad_number_and_stores_a_good_one_normalized(users, ap
     assert enterprise.contact_phone == "0737-4221234"
     response = api("district").patch(url, {"contact_phone": "无此号"}, format="json")
     assert response.status_code == 400 and "contact_phone" in response.json()
+
+
+@pytest.mark.parametrize(
+    ("cell", "stored"),
+    [
+        (13800000001, "13800000001"),  # a number cell
+        (13800000001.0, "13800000001"),
+        (7374221234, "0737-4221234"),  # Excel dropped the landline's leading 0
+        (1062345678, "010-62345678"),
+        ("0737-4221234", "0737-4221234"),
+    ],
+)
+def test_ledger_cells_as_numbers_are_read_as_the_number_typed(cell, stored):
+    assert cleaning.phone(cell) == stored
+
+
+def test_a_masked_landline_shows_the_end_of_the_number_not_of_its_extension():
+    assert mask_phone("0737-4221234转801") == "****1234"
+    assert mask_phone("13800000001") == "138****0001"

@@ -352,6 +352,14 @@ def test_a_mistyped_year_is_refused_as_the_forms_refuse_it(value):
     with translation.override("en"):
         with pytest.raises(ValidationError) as error:
             cleaning.date(value)
+        assert error.value.code == "implausible_date" and "check the year" in error.value.messages[0]
+
+
+@pytest.mark.parametrize("value", ["0202-05", "1900年1月", "220305", 220305])
+def test_a_month_with_a_mistyped_year_is_refused_too(value):
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as error:
+            cleaning.month(value)
         assert (
             error.value.code == "implausible_date" and "check the year" in error.value.messages[0]
         )

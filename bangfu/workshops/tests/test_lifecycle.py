@@ -600,6 +600,21 @@ def test_an_application_date_mistyped_or_to_come_is_refused_at_its_field(users, 
     assert "检查年份" in " ".join(response.context["form"].errors["opened_on"])
 
 
+def test_a_stored_date_the_form_does_not_show_is_named_when_it_stops_an_edit(users, login):
+    """Data from before the date rule: the edit is refused with the field named, not with a
+    message about a date the page does not show."""
+    workshop = f.make_workshop(users["district"], f.CSP_VILLAGE)
+    Workshop.objects.filter(pk=workshop.pk).update(recognized_on=datetime.date(1900, 1, 1))
+    client = login("cangshuipu")
+    form = client.get(f"/workshops/{workshop.pk}/edit/").context["form"]
+    data = {name: form[name].value() for name in form.fields}
+    data = {name: "" if value is None else value for name, value in data.items()}
+    with translation.override("zh-hans"):
+        response = client.post(f"/workshops/{workshop.pk}/edit/", data)
+    assert response.status_code == 200
+    assert any(e.startswith("认定日期：1900-01-01") for e in response.context["form"].non_field_errors())
+
+
 def test_township_officer_records_an_application_through_the_api(users, api):
     officer = users["longling"]
     enterprise = f.make_enterprise(officer, f.LL_VILLAGE)
