@@ -612,7 +612,8 @@ def test_a_stored_date_the_form_does_not_show_is_named_when_it_stops_an_edit(use
     with translation.override("zh-hans"):
         response = client.post(f"/workshops/{workshop.pk}/edit/", data)
     assert response.status_code == 200
-    assert any(e.startswith("认定日期：1900-01-01") for e in response.context["form"].non_field_errors())
+    errors = response.context["form"].non_field_errors()
+    assert any(error.startswith("认定日期：1900-01-01") for error in errors)
 
 
 def test_township_officer_records_an_application_through_the_api(users, api):
