@@ -84,6 +84,7 @@ class ScopedMixin:
 
 
 MAX_PER_PAGE = 100  # rows on one page of a list, at most (exports take every row)
+EXPORT_PARAMS = ("export", "full_id")  # what the export form posts: never part of an address
 
 
 class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
@@ -104,6 +105,8 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
     exportable = True  # the page offers the export links (kept current as filters change)
 
     def get(self, request, *args, **kwargs):
+        if any(name in request.GET for name in EXPORT_PARAMS):  # an export link of old
+            return redirect(f"{request.path}?{self.listed_query().urlencode()}")
         if hidden := search.hide_id_number(request):
             return redirect(hidden)  # the same list, without the ID number in its address
         response = super().get(request, *args, **kwargs)
@@ -116,13 +119,21 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
         token, to the list's address and its filters — an export writes the access log and
         may start a job, so a link or a reload cannot start one."""
         if request.POST.get("export") != "xlsx":
-            return HttpResponseNotAllowed(["GET"])
-        query = request.GET.copy()
-        for name in ("export", "full_id"):
+            return HttpResponseNotAllowed(["GET", "POST"])
+        query = self.listed_query()
+        for name in EXPORT_PARAMS:
             if name in request.POST:
                 query[name] = request.POST[name]
         request.GET = query  # read from here on as the filters are: one path for page and job
         return self.export()
+
+    def listed_query(self):
+        """The query of the list's address (filters, sort, page; a hidden search as its
+        token) without export parameters."""
+        query = self.request.GET.copy()
+        for name in EXPORT_PARAMS:
+            query.pop(name, None)
+        return query
 
     def filter_data(self):
         """The query string the filters read: a hidden ID-number search put back."""
@@ -217,7 +228,7 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
         query.pop("export", None)
         if not full_ids:
             query.pop("full_id", None)  # not allowed: never widened later by the worker
-        back = redirect(f"{self.request.path}?{query.urlencode()}")
+        back = redirect(f"{self.request.path}?{self.listed_query().urlencode()}")  # the token
         limit = exports.max_rows()
         if count > limit:
             messages.error(
@@ -261,6 +272,7 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
         context["title"] = self.get_title()
         context["create_url"] = self.create_url if self.create_url and self.can("add") else None
         context["exportable"] = self.exportable
+        context["export_query"] = self.listed_query().urlencode()
         return context
 
 

@@ -13,6 +13,7 @@ from bangfu.core.api import (
     merged_fields,
 )
 from bangfu.core.identity import mask_phone, validate_id_number
+from bangfu.core.phones import TYPED_LENGTH
 from bangfu.core.views import int_or_zero
 from bangfu.regions.models import Region
 from bangfu.workshops.models import Position
@@ -77,7 +78,7 @@ class LaborerSerializer(serializers.ModelSerializer):
             "region",
         )
         read_only_fields = ("id_masked", "gender", "birth_date", "region")
-        extra_kwargs = {"phone": {"write_only": True}}
+        extra_kwargs = {"phone": {"write_only": True, "max_length": TYPED_LENGTH}}  # as typed
 
     def get_phone_masked(self, laborer) -> str:
         return mask_phone(laborer.phone)

@@ -68,12 +68,15 @@ def phone(value):
     """One phone number as the platform stores it (``core.phones.normalize``: the forms'
     rule), from a text cell or a number cell (whose landline lost its leading 0 to Excel)."""
     typed = text(value)
-    if isinstance(value, int | float) and not isinstance(value, bool) and typed.isdigit():
-        try:
-            return phones.normalize("0" + typed if typed[:1] != "0" else typed)
-        except ValidationError:
-            pass  # not a landline: reported as typed
-    return phones.normalize(typed)
+    try:
+        return phones.normalize(typed)
+    except ValidationError:
+        if isinstance(value, bool) or not isinstance(value, int | float) or not typed.isdigit():
+            raise
+    try:
+        return phones.normalize("0" + typed)  # 7374221234: 0737-4221234
+    except ValidationError:
+        return phones.normalize(typed)  # reported as typed
 
 
 def date(value):

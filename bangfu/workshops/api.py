@@ -10,6 +10,7 @@ from bangfu.core.api import (
     ScopedPrimaryKeyRelatedField,
     call_service,
 )
+from bangfu.core.phones import TYPED_LENGTH
 from bangfu.regions.models import Region
 
 from . import services
@@ -34,7 +35,10 @@ class EnterpriseSerializer(serializers.ModelSerializer):
             "address",
             "is_active",
         )
-        extra_kwargs = {"uscc": {"validators": []}}
+        extra_kwargs = {
+            "uscc": {"validators": []},
+            "contact_phone": {"max_length": TYPED_LENGTH},  # as typed: normalized by the service
+        }
 
 
 class StatusChangeSerializer(serializers.ModelSerializer):

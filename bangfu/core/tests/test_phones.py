@@ -30,6 +30,16 @@ from bangfu.workshops.tests import factories as f
         ("0731 8888 8888", "0731-88888888"),
         ("0737-4221234转801", "0737-4221234转801"),
         ("0737-4221234-801", "0737-4221234转801"),  # the extension after a second dash
+        ("0737-4221234分机801", "0737-4221234转801"),
+        ("0737-4221234 ext 801", "0737-4221234转801"),
+        ("0737-4221234#801", "0737-4221234转801"),
+        ("手机：138-0000-0001", "13800000001"),  # a label
+        ("13800000001（本人）", "13800000001"),  # a remark
+        ("13800000001.0", "13800000001"),  # a number cell saved as text
+        ("138\u200b00000001", "13800000001"),  # a zero-width space
+        ("+86 400 810 1888", "400-810-1888"),
+        ("不详", ""),
+        ("NA", ""),
         ("+86 737 4221234", "0737-4221234"),  # the international form drops the 0
         ("+86-10-62345678", "010-62345678"),
         ("4001234567", "400-123-4567"),
@@ -57,8 +67,11 @@ def test_written_forms_are_stored_one_way(written, stored):
         ("4221234", "phone"),  # a landline without its area code
         ("010-6234567", "phone"),  # Beijing's numbers have 8 digits
         ("020-1234567", "phone"),
+        ("0400-8101888", "phone"),  # no area code ends in 00
+        ("0731-8888888/9", "phone"),  # a second line's digits are not glued on
+        ("1380000000/1", "phone"),
         ("0737-4221234转分机", "phone"),
-        ("电话", "phone"),
+        ("见附件", "phone"),
         ("13800000001/13900000002", "several"),
         ("13800000001、0737-4221234", "several"),
         ("13800000001或13900000002", "several"),
@@ -131,6 +144,8 @@ def test_the_api_refuses_a_bad_number_and_stores_a_good_one_normalized(users, ap
         (13800000001.0, "13800000001"),
         (7374221234, "0737-4221234"),  # Excel dropped the landline's leading 0
         (1062345678, "010-62345678"),
+        (4008101888, "400-810-1888"),  # not a landline of area 0400
+        (8008301830, "800-830-1830"),
         ("0737-4221234", "0737-4221234"),
     ],
 )
@@ -141,3 +156,16 @@ def test_ledger_cells_as_numbers_are_read_as_the_number_typed(cell, stored):
 def test_a_masked_landline_shows_the_end_of_the_number_not_of_its_extension():
     assert mask_phone("0737-4221234转801") == "****1234"
     assert mask_phone("13800000001") == "138****0001"
+    assert mask_phone("400-810-1888") == "****1888"
+
+
+@pytest.mark.django_db
+def test_the_api_takes_a_number_as_long_as_people_type_it(users, api):
+    enterprise = f.make_enterprise(users["district"], f.CSP_VILLAGE)
+    typed = "+86 (0737) 4221 2345 转 801"
+    response = api("district").patch(
+        f"/api/v1/enterprises/{enterprise.pk}/", {"contact_phone": typed}, format="json"
+    )
+    assert response.status_code == 200, response.json()
+    enterprise.refresh_from_db()
+    assert enterprise.contact_phone == "0737-42212345转801"

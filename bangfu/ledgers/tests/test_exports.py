@@ -231,13 +231,34 @@ def test_an_id_search_is_not_kept_in_clear(
 def test_an_export_needs_the_pages_post_not_a_link(town, users, login):
     """An export writes the access log and may start a job: a link or a reload (GET), or a
     POST from another site (no CSRF token), starts none."""
-    page = login("cangshuipu").get(LABORERS, {"export": "xlsx", "full_id": "1"})
-    assert page["Content-Type"].startswith("text/html")
+    page = login("cangshuipu").get(LABORERS, {"export": "xlsx", "full_id": "1", "q": "沧"})
+    assert page.status_code == 302 and page["Location"] == f"{LABORERS}?q=%E6%B2%A7"  # cleaned
     forged = Client(enforce_csrf_checks=True)
     forged.force_login(users["cangshuipu"])
     assert forged.post(LABORERS, {"export": "xlsx"}).status_code == 403
     assert login("cangshuipu").post(LABORERS, {"q": "x"}).status_code == 405
     assert not AccessLog.objects.exists() and not ExportJob.objects.exists()
+
+
+def test_the_masked_button_stays_masked_on_an_address_asking_for_full_ids(town, login):
+    client = login("district")  # may export full IDs, but did not press that button
+    response = client.post(f"{LABORERS}?region={f.CSP_VILLAGE_2}&full_id=1", {"export": "xlsx"})
+    book = openpyxl.load_workbook(io.BytesIO(response.content), read_only=True)
+    rows = list(book.worksheets[0].iter_rows(values_only=True))
+    assert len(rows) == 2 and "完整身份证号" not in rows[0] and "full ID number" not in rows[0]
+    assert "full_id" not in AccessLog.objects.get().detail
+
+
+def test_a_refused_large_export_returns_to_the_list_with_the_search_hidden(
+    town, users, login, settings, django_capture_on_commit_callbacks
+):
+    settings.BANGFU_EXPORT_SYNC_ROWS, settings.BANGFU_EXPORT_MAX_ROWS = 0, 0
+    number = pii.decrypt(town["csp"][0].id_cipher)
+    client = login("cangshuipu")
+    hidden = client.get(LABORERS, {"q": number})["Location"]  # ?q=~token
+    response = client.post(hidden, {"export": "xlsx"})
+    assert response.status_code == 302 and response["Location"] == hidden
+    assert number not in response["Location"] and not ExportJob.objects.exists()
 
 
 def test_a_small_result_still_downloads_directly(town, login):
