@@ -102,7 +102,7 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
     create_url = None  # URL name of the create view, shown when the user may add
     title = None
     personal_data = False  # rows describe people: every export is written to the access log
-    exportable = True  # the page offers the export links (kept current as filters change)
+    exportable = True  # the page offers the export buttons (kept current as filters change)
 
     def get(self, request, *args, **kwargs):
         if any(name in request.GET for name in EXPORT_PARAMS):  # an export link of old
