@@ -292,7 +292,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {"WorkshopStatusEnum": "bangfu.workshops.models.Status"},
 }
 
-DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
+DJANGO_TABLES2_TEMPLATE = "core/table.html"  # bootstrap5-responsive, its page links named in zh
 # sorting and paging swap the table alone (htmx boost on its block); a link in a row opens its page
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table", "tbody": {"hx-boost": "false"}}
 DJANGO_TABLES2_PAGE_RANGE = 8

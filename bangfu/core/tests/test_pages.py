@@ -114,6 +114,18 @@ def test_a_filtered_table_brings_export_links_for_its_filters(login):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "name"), [("zh-hans", "表格分页"), ("en", "Pages of the table")]
+)
+def test_the_page_links_of_a_table_are_named_in_the_users_language(login, language, name):
+    client = login("district")
+    client.post("/i18n/setlang/", {"language": language})
+    html = client.get("/regions/", {"page": "2"}).content.decode()  # 87 regions: four pages
+    assert f'<nav aria-label="{name}">' in html and "Table navigation" not in html
+    assert 'class="previous page-item"' in html and 'class="next page-item"' in html
+    assert '<li class="page-item active">' in html  # the page numbers too
+
+
 def test_a_table_rendered_without_a_request_links_no_related_object():
     from django.test import RequestFactory
 
