@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from bangfu.core import dates, phones
 
 EXCEL_EPOCH = datetime.date(1899, 12, 30)  # serial 1 = 1900-01-01, with Excel's 1900 leap-year bug
-FIRST_SERIAL = 18264  # 1950-01-01: a smaller number in a date column is no date of a ledger
+FIRST_SERIAL = (dates.EARLIEST - EXCEL_EPOCH).days  # 18264: a smaller number is no date
 TOTAL_WORDS = ("合计", "小计", "总计", "total")
 # what the signature lines under a ledger start with (填表人：张三 审核人：李四 …)
 SIGNATURE_WORDS = (
