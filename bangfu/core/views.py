@@ -85,6 +85,16 @@ class ScopedMixin:
 
 MAX_PER_PAGE = 100  # rows on one page of a list, at most (exports take every row)
 EXPORT_PARAMS = ("export", "full_id")  # what the export form posts: never part of an address
+PAGE_PARAMS = ("page", "per_page")  # which rows a page shows: an export takes every row
+
+
+def exported(query):
+    """A copy of a list's ``query`` naming what an export of it holds: its filters, sort and
+    ``full_id``, without the export button's ``export`` and the page's ``page``/``per_page``."""
+    query = query.copy()
+    for name in ("export", *PAGE_PARAMS):
+        query.pop(name, None)
+    return query
 
 
 class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
@@ -193,7 +203,7 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
         """Write a personal-data export to the access log (the search string masked)."""
         if not (self.personal_data or full_ids):
             return None
-        filters = self.request.GET.copy()
+        filters = exported(self.request.GET)
         if filters.get("q"):
             filters["q"] = "***"  # a search may be an ID number: never log it in clear
         kind = _("full ID numbers") if full_ids else _("masked")
@@ -224,8 +234,7 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
         """Too many rows to download at once: an export job, then its progress page."""
         from bangfu.ledgers.exports import create_export  # ledgers builds on core
 
-        query = self.filter_data().copy()  # the worker has no session: the search itself
-        query.pop("export", None)
+        query = exported(self.filter_data())  # the worker has no session: the search itself
         if not full_ids:
             query.pop("full_id", None)  # not allowed: never widened later by the worker
         back = redirect(f"{self.request.path}?{self.listed_query().urlencode()}")  # the token

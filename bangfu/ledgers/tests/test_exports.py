@@ -389,3 +389,23 @@ def test_a_large_export_survives_a_save_by_someone_else_on_sqlite(tmp_path, bang
     status, rows, progress, meanwhile = output.splitlines()[-1].split()
     assert (status, rows, progress) == ("done", "5000", "100")
     assert 50 <= int(meanwhile) < 100  # written beside the read, after the other save
+
+
+def test_an_export_from_a_later_page_is_of_every_row_and_says_so(
+    town, users, login, settings, django_capture_on_commit_callbacks
+):
+    """Export pressed on page 2 of 1-row pages: the file, the job's query (what the worker
+    rebuilds) and the access log name the filters and sort, not the page."""
+    client = login("cangshuipu")
+    paged = {**FARMING, "sort": "name", "page": "2", "per_page": "1"}
+    start(client, django_capture_on_commit_callbacks, **paged)
+    job = ExportJob.objects.get()
+    assert job.rows == 3
+    assert job.params["query"] == {"work_status": ["02"], "sort": ["name"]}
+    detail = AccessLog.objects.get(object_id=str(job.pk)).detail
+    assert detail.endswith("?work_status=02&sort=name")
+
+    settings.BANGFU_EXPORT_SYNC_ROWS = 100  # the same page downloaded at once
+    assert len(export_rows(client, LABORERS, **paged)) == 1 + 3
+    detail = AccessLog.objects.exclude(object_id=str(job.pk)).get().detail
+    assert detail.endswith("?work_status=02&sort=name")
