@@ -15,9 +15,26 @@ Rules, in order:
 5. otherwise rows whose ``scope_field`` starts with the user's scope prefix.
 """
 
+from collections import defaultdict
+
 from django.db import models
 
 ACTIONS = ("view", "add", "change", "delete")
+
+
+def visible(user, objects):
+    """The ``(model, pk)`` of those of ``objects`` (model instances, other values ignored)
+    that ``user`` may see, through each model's ``restrict``: one query per model. Objects
+    of models without ``restrict`` are never visible (they have no page of their own)."""
+    wanted = defaultdict(set)
+    for obj in objects:
+        if hasattr(obj, "pk") and hasattr(getattr(type(obj), "objects", None), "restrict"):
+            wanted[type(obj)].add(obj.pk)
+    return {
+        (model, pk)
+        for model, pks in wanted.items()
+        for pk in model.objects.restrict(user).filter(pk__in=pks).values_list("pk", flat=True)
+    }
 
 
 class ScopedQuerySet(models.QuerySet):

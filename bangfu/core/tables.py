@@ -1,9 +1,8 @@
-from collections import defaultdict
-
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
 from .models import Parameter
+from .scoping import visible
 
 
 class ScopedLinkColumn(tables.Column):
@@ -17,31 +16,20 @@ class ScopedLinkColumn(tables.Column):
     def url(self, value, table, bound_column):
         if value is None or not hasattr(value, "get_absolute_url"):
             return None
-        visible = (type(value), value.pk) in _visible(table, bound_column)
-        return value.get_absolute_url() if visible else None
+        seen = (type(value), value.pk) in _visible(table, bound_column)
+        return value.get_absolute_url() if seen else None
 
 
 def _visible(table, bound_column):
-    """The (model, pk) of the objects of ``bound_column`` on the table's current page that its
-    user may see."""
+    """``scoping.visible`` of the objects of ``bound_column`` on the table's current page."""
     page = getattr(table, "page", None)
     key = (bound_column.name, id(page))  # a table paginated again is another page
     cache = table.__dict__.setdefault("_scoped_links", {})
     if key not in cache:
         user = getattr(getattr(table, "request", None), "user", None)
         rows = page.object_list if page else table.rows
-        pks = defaultdict(set)
-        for row in rows:
-            value = bound_column.accessor.resolve(row.record, quiet=True)
-            if value is not None:
-                pks[type(value)].add(value.pk)
-        cache[key] = {
-            (model, pk)
-            for model, wanted in pks.items()
-            for pk in model.objects.restrict(user)
-            .filter(pk__in=wanted)
-            .values_list("pk", flat=True)
-        }
+        values = (bound_column.accessor.resolve(row.record, quiet=True) for row in rows)
+        cache[key] = visible(user, values)
     return cache[key]
 
 

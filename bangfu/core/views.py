@@ -33,6 +33,7 @@ from . import exports, search, services
 from .filters import ParameterFilter
 from .forms import ParameterForm
 from .models import Parameter
+from .scoping import visible
 from .tables import ParameterTable
 
 
@@ -307,12 +308,11 @@ class ObjectDetailView(ScopedMixin, DetailView):
         return context
 
     def link(self, value):
-        """The page of a related object shown, if the user may see it (``restrict``)."""
-        model = type(value)
-        if not (hasattr(value, "get_absolute_url") and hasattr(model.objects, "restrict")):
+        """The page of a related object shown, if the user may see it (``scoping.visible``)."""
+        if not hasattr(value, "get_absolute_url"):
             return None
-        visible = model.objects.restrict(self.request.user).filter(pk=value.pk).exists()
-        return value.get_absolute_url() if visible else None
+        seen = (type(value), value.pk) in visible(self.request.user, [value])
+        return value.get_absolute_url() if seen else None
 
     def display(self, obj, name):
         getter = getattr(obj, f"get_{name}_display", None)

@@ -74,3 +74,29 @@ def test_prefix_match_does_not_leak_into_sibling_codes(users):
     codes = set(Region.objects.restrict(users["cangshuipu"]).values_list("code", flat=True))
     assert "430903105201" in codes
     assert not any(c.startswith("430903104") for c in codes)
+
+
+def test_visible_tells_which_objects_a_user_may_open_one_query_per_model(
+    users, django_assert_num_queries
+):
+    """What links to related pages rely on (tables and detail pages): objects of several
+    models at once, through each one's ``restrict``; other values and unscoped models never."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from bangfu.core.scoping import visible
+    from bangfu.workshops.tests import factories as f
+
+    laborers = [
+        f.make_laborer(users["district"], f.CSP_VILLAGE, "沧水甲"),
+        f.make_laborer(users["district"], f.LL_VILLAGE, "龙岭甲"),
+    ]
+    csp, district = Region.objects.get(pk="430903105000"), Region.objects.get(pk="430903000000")
+    unscoped = ContentType.objects.get_for_model(Region)  # no restrict(): no page either
+    objects = [*laborers, csp, district, None, "text", unscoped]
+    officer = users["cangshuipu"]
+    visible(officer, objects)  # permissions, scope and roles cached, as during a request
+    with django_assert_num_queries(2):  # laborers, regions; nothing for the rest
+        seen = visible(officer, objects)
+    assert seen == {(type(laborers[0]), laborers[0].pk), (Region, csp.pk)}
+    assert visible(None, objects) == set()
+    assert len(visible(users["district"], objects)) == 4
