@@ -293,7 +293,11 @@ def indexes_rebuilt(model, rows):
     updating it row by row — and so are, on PostgreSQL, its foreign keys to tables this
     transaction has locked already (another table being loaded), checked again in one pass.
     All in one savepoint: a failure in the block rolls the indexes back with its rows, even if
-    the caller goes on; a broken reference still fails.
+    the caller goes on; a broken reference still fails. On PostgreSQL the table is then
+    analyzed (≈ 0.5 s for a million laborers and their households): until then its statistics
+    describe the small table it was, until autovacuum comes by — or for good where it is off
+    — and the laborer list of a million took 0.5 s instead of 0.3 s, sorted by name with a
+    name search 2.7 s instead of 1.9 s.
 
     On PostgreSQL the table is locked until the transaction ends (readers wait), which is why
     only large loads do this, and only if the lock comes within ``LOCK_WAIT``: a table another
@@ -323,6 +327,8 @@ def indexes_rebuilt(model, rows):
                 cursor.execute(
                     f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}"
                 )
+            if connection.vendor == "postgresql":  # the next pages planned for its real size
+                cursor.execute(f"ANALYZE {quote(table)}")
 
 
 def _set_aside(table, indexes, foreign_keys):
