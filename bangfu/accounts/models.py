@@ -43,7 +43,9 @@ class User(ScopedModel, AbstractUser):
             models.UniqueConstraint(
                 Lower("username"),
                 name="accounts_user_username_ci_unique",
-                violation_error_message=_("A user with that username already exists."),
+                violation_error_message=_(
+                    "A user with that username already exists (usernames are not case-sensitive)."
+                ),
             )
         ]
 

@@ -88,7 +88,13 @@ def create_user(actor, *, username, password, region, role_codes, **fields):
     _check_grant(actor, region, role_codes)
     username = User.normalize_username(username)  # as full_clean will (ＡＢＣ → ABC)
     if User.objects.filter(username__iexact=username).exists():  # DISTRICT beside district
-        raise ValidationError({"username": _("A user with that username already exists.")})
+        raise ValidationError(
+            {
+                "username": _(
+                    "A user with that username already exists (usernames are not case-sensitive)."
+                )
+            }
+        )
     user = User(username=username, region=region, **fields)
     validate_password(password, user)
     user.set_password(password)
