@@ -25,7 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 from python_calamine import CalamineWorkbook
 
 PART_BYTES = 32 * 2**20  # XML per part; a sheet at most this large is read whole
-FIRST_PART_BYTES = 2**20  # the first part's: rows to check sooner; each next one twice as large
+FIRST_PART_BYTES = 2**20  # at least, the first part (in READ_BYTES steps); each next one twice that
 SHARED_STRINGS_BYTES = 4 * 2**20  # larger shared strings (parsed again for every part): whole
 READ_BYTES = 4 * 2**20  # inflated from the archive at a time
 HEAD_LIMIT = 4 * 2**20  # the XML before <sheetData> (columns, views) is never larger
@@ -178,8 +178,9 @@ def _handed(parts, item, stop):
 
 
 def _cut(archive, name):
-    """The sheet's XML as complete sheets of whole rows, each about PART_BYTES (the first
-    ones smaller: FIRST_PART_BYTES, then twice as large each)."""
+    """The sheet's XML as complete sheets of whole rows, each about PART_BYTES; the first
+    ones smaller (from FIRST_PART_BYTES, twice as large each), so that the reader has rows to
+    check as soon as possible."""
     with archive.open(name) as stream:
         buffer, head, size = bytearray(), None, min(FIRST_PART_BYTES, PART_BYTES)
         while chunk := stream.read(READ_BYTES):
