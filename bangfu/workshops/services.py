@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from bangfu.core.dates import add_months, validate_plausible
 from bangfu.core.identity import validate_uscc
 from bangfu.core.models import Parameter
+from bangfu.core.selectors import saved
 from bangfu.stats.services import mark_dirty
 
 from .models import CriteriaGroup, Enterprise, Position, Status, StatusChange, Workshop
@@ -268,7 +269,7 @@ def update_workshop(user, workshop, *, operators=None, **fields):
     """Edit a workshop's descriptive fields; status changes go through the transitions."""
     _require(user, Workshop, "change", workshop)
     _require_region(user, fields.get("region", workshop.region))
-    old_region = workshop.region_id
+    (old_region,) = saved(workshop, "region_id")  # the edit form has set the new one already
     for name, value in fields.items():
         setattr(workshop, name, value)
     workshop.full_clean()
@@ -447,7 +448,17 @@ def save_position(user, position=None, **fields):
     workshop = fields["workshop"]
     if not Workshop.objects.restrict(user).filter(pk=workshop.pk).exists():
         raise ValidationError({"workshop": _("The workshop is outside your data scope.")})
-    previous_posted_on = position.posted_on if position else fields["posted_on"]
+    before = saved(position, "workshop_id", "posted_on")  # the edit form has set the new ones
+    if before and before[0] != workshop.pk and position.employments.exists():
+        raise ValidationError(
+            {
+                "workshop": _(
+                    "People were hired into this position: it cannot move to another workshop. "
+                    "Close it here and open the position at the other workshop."
+                )
+            }
+        )
+    previous_posted_on = before[1] if before else fields["posted_on"]
     position = position or Position()
     for name, value in fields.items():
         setattr(position, name, value)

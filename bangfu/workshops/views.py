@@ -207,7 +207,10 @@ class PositionEditView(ObjectEditView):
     form_class = PositionForm
 
     def get_initial(self):
-        return {"workshop": int_or_zero(self.request.GET.get("workshop")) or None}
+        """A new position of the workshop whose page linked here (``?workshop=``); an edited
+        one shows its own (an initial value would replace it)."""
+        workshop = int_or_zero(self.request.GET.get("workshop"))
+        return {"workshop": workshop} if workshop else {}
 
     def save(self, form):
         return services.save_position(self.request.user, self.object, **form.cleaned_data)

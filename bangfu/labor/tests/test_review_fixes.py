@@ -11,7 +11,7 @@ from bangfu.labor.models import Employment, WageRecord
 from bangfu.stats.models import DirtyYear
 from bangfu.workshops import services as workshop_services
 from bangfu.workshops.tests import factories as f
-from bangfu.workshops.tests.scope_helpers import export
+from bangfu.workshops.tests.scope_helpers import export, form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -153,6 +153,63 @@ def test_staff_editing_a_workshop_keeps_its_operators_and_region_moves_cascade(
     commuter.refresh_from_db()
     assert commuter.region_id == f.CSP_VILLAGE
     assert all(p.region_id == f.CSP_VILLAGE for p in workshop.positions.all())
+
+
+def test_a_workshop_moved_on_its_edit_page_takes_its_records_along(users, login, commuter):
+    """The edit form has set the new region on the workshop before the service runs: the
+    positions, employment and wages still follow it, and each township sees them all or
+    none (they stayed behind before)."""
+    workshop = commuter.workshop
+    wage = f.wage(users["district"], commuter)
+    district = login("district")
+    data = form_data(district, f"/workshops/{workshop.pk}/edit/")
+    response = district.post(f"/workshops/{workshop.pk}/edit/", {**data, "region": f.CSP_VILLAGE})
+    assert response.status_code == 302, response.context["form"].errors
+    position = workshop.positions.get()
+    commuter.refresh_from_db()
+    wage.refresh_from_db()
+    assert (position.region_id, commuter.region_id, wage.region_id) == (f.CSP_VILLAGE,) * 3
+    for username, status in (("cangshuipu", 200), ("longling", 404)):
+        client = login(username)
+        for url in (workshop.get_absolute_url(), position.get_absolute_url()):
+            assert client.get(url).status_code == status, (username, url)
+        assert client.get(commuter.get_absolute_url()).status_code == status, username
+
+
+def test_a_position_edited_later_marks_the_figures_from_its_old_date(users, login):
+    """Posted on in 2019, moved to 2024 on its edit page: the years from 2019 are recomputed
+    (the form had set the new date on the position before the service looked)."""
+    workshop = f.make_workshop(users["district"], f.CSP_VILLAGE)
+    position = f.make_position(
+        users["district"], workshop, posted_on=datetime.date(2019, 3, 1), headcount=3
+    )
+    DirtyYear.objects.all().delete()
+    client = login("cangshuipu")
+    data = form_data(client, f"/workshops/positions/{position.pk}/edit/")
+    assert data["workshop"] == workshop.pk  # the page shows its workshop (it showed none)
+    response = client.post(
+        f"/workshops/positions/{position.pk}/edit/", {**data, "posted_on": "2024-06-01"}
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    assert min(DirtyYear.objects.values_list("year", flat=True)) == 2019
+
+
+def test_a_position_people_were_hired_into_stays_at_its_workshop(users, login, commuter):
+    """Moving it would leave its employment records at the old workshop."""
+    position = commuter.position
+    other = f.make_workshop(users["district"], f.LL_VILLAGE_2)
+    client = login("district")
+    data = form_data(client, f"/workshops/positions/{position.pk}/edit/")
+    response = client.post(
+        f"/workshops/positions/{position.pk}/edit/", {**data, "workshop": other.pk}
+    )
+    assert response.status_code == 200 and "workshop" in response.context["form"].errors
+    position.refresh_from_db()
+    assert position.workshop_id == commuter.workshop_id
+    empty = f.make_position(users["district"], commuter.workshop, title="空岗位")
+    data = form_data(client, f"/workshops/positions/{empty.pk}/edit/")
+    response = client.post(f"/workshops/positions/{empty.pk}/edit/", {**data, "workshop": other.pk})
+    assert response.status_code == 302  # nobody hired into it: it may move
 
 
 def test_an_operator_gets_no_second_role(users):

@@ -27,6 +27,14 @@ def page_pks(client, url, **params):
     return {row.record.pk for row in table.paginated_rows}
 
 
+def form_data(client, url):
+    """The fields of the form on the edit page ``url`` as the page fills them (to post back
+    with some changed)."""
+    form = client.get(url).context["form"]
+    values = {name: form[name].value() for name in form.fields}
+    return {name: "" if value is None else value for name, value in values.items()}
+
+
 def export(client, url, **params):
     """Press “Export xlsx” on the list ``url`` filtered by ``params`` (with ``full_id="1"``:
     the full-ID button): a POST to the list's address, as the page's export form sends."""

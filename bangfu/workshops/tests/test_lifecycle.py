@@ -15,6 +15,7 @@ from bangfu.workshops import services
 from bangfu.workshops.models import Enterprise, Status, StatusChange, Workshop
 
 from . import factories as f
+from .scope_helpers import form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -606,9 +607,7 @@ def test_a_stored_date_the_form_does_not_show_is_named_when_it_stops_an_edit(use
     workshop = f.make_workshop(users["district"], f.CSP_VILLAGE)
     Workshop.objects.filter(pk=workshop.pk).update(recognized_on=datetime.date(1900, 1, 1))
     client = login("cangshuipu")
-    form = client.get(f"/workshops/{workshop.pk}/edit/").context["form"]
-    data = {name: form[name].value() for name in form.fields}
-    data = {name: "" if value is None else value for name, value in data.items()}
+    data = form_data(client, f"/workshops/{workshop.pk}/edit/")
     with translation.override("zh-hans"):
         response = client.post(f"/workshops/{workshop.pk}/edit/", data)
     assert response.status_code == 200
