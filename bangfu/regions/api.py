@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from bangfu.core.api import ScopedModelViewSet, ScopedPrimaryKeyRelatedField, call_service
@@ -9,7 +10,9 @@ from .models import Region
 
 class RegionSerializer(serializers.ModelSerializer):
     parent = ScopedPrimaryKeyRelatedField(
-        queryset=Region.objects.all(), allow_null=True, required=False
+        queryset=Region.objects.all(),
+        allow_null=True,
+        default=None,  # none: a top-level region
     )
 
     class Meta:
@@ -32,6 +35,13 @@ class RegionViewSet(ScopedModelViewSet):
     def perform_update(self, serializer):
         region = serializer.instance
         data = serializer.validated_data
+        fixed = {
+            name: [_("The code, level and parent of a region are fixed once it is created.")]
+            for name in ("code", "level", "parent")
+            if name in data and data[name] != getattr(region, name)
+        }
+        if fixed:  # refused, not silently kept
+            raise serializers.ValidationError(fixed)
         serializer.instance = call_service(
             services.update_region,
             self.request.user,

@@ -39,8 +39,18 @@ def check_code(code, level):
 
 
 def check_parent(code, level, parent):
-    """Errors for a parent that cannot hold a region of this code and level."""
+    """Errors for a parent that cannot hold a region of this code and level; without a
+    parent, for a code that lies within a region already registered (it would sit outside
+    the tree, yet inside that region's scope)."""
     if parent is None:
+        above = Region.objects.filter(
+            code__in={code[:digits].ljust(12, "0") for digits in (2, 4, 6, 9)} - {code}
+        )
+        if outer := max(above, key=lambda region: LEVEL_DIGITS[region.level], default=None):
+            return [
+                _("Code %(code)s lies within %(region)s: choose its parent.")
+                % {"code": code, "region": outer}
+            ]
         return []
     errors = []
     if CHILD_LEVEL.get(parent.level) != level:

@@ -151,3 +151,15 @@ def test_update_region_changes_only_descriptive_fields(users):
     assert (region.name, region.alias_list) == ("改名村", ["旧名"])
     with pytest.raises(PermissionDenied):
         update_region(users["longling"], region, name="x", aliases="", synthetic=True, note="")
+
+
+def test_a_region_inside_a_registered_one_needs_its_parent(users):
+    """Without a parent a region would sit outside the tree yet inside a township's scope;
+    only a code no registered region contains may be a top-level one."""
+    with pytest.raises(ValidationError) as error:
+        create_region(
+            users["admin"], code="430903105295", name="孤村", level="village", parent=None
+        )
+    assert "430903105295" in str(error.value) and not Region.objects.filter(pk="430903105295")
+    result = import_regions([{"code": "430903105296", "name": "孤村", "level": "village"}])
+    assert not result.ok and not Region.objects.filter(pk="430903105296")

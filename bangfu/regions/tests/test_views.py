@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.utils import translation
 
 from bangfu.accounts.models import User
 from bangfu.regions.models import Region
@@ -162,6 +163,27 @@ def test_api_create_and_update_go_through_the_services(api):
         == 403
     )
     assert officer.delete("/api/v1/regions/430903105201/").status_code in (403, 405)
+
+
+def test_the_api_creates_a_region_without_parent_only_at_the_top_and_keeps_fixed_fields(api):
+    """No parent given (it crashed) is a top-level region: refused to a district officer, and
+    to a superuser for a code inside a region already registered (an orphan outside the tree
+    but inside its scope); a new county is fine. Code, level and parent cannot be patched."""
+    village = {"code": "430903105297", "name": "接口村", "level": "village"}
+    assert api("district").post("/api/v1/regions/", village, format="json").status_code == 403
+    admin = api("admin")
+    with translation.override("en"):
+        response = admin.post("/api/v1/regions/", village, format="json")
+    assert response.status_code == 400
+    assert "lies within" in str(response.json()) and not Region.objects.filter(pk="430903105297")
+    county = {"code": "430902000000", "name": "资阳区", "level": "county"}
+    assert admin.post("/api/v1/regions/", county, format="json").status_code == 201
+    client = api("district")
+    for change in ({"parent": "430903402000"}, {"level": "township"}, {"code": "430903105299"}):
+        response = client.patch("/api/v1/regions/430903105201/", change, format="json")
+        assert response.status_code == 400 and set(response.json()) == set(change), change
+    region = Region.objects.get(pk="430903105201")
+    assert (region.parent_id, region.level) == ("430903105000", "village")
 
 
 def test_a_page_past_the_end_or_not_a_number_shows_a_page_of_the_list(login):
