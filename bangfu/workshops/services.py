@@ -1,6 +1,7 @@
 """Writes for enterprises, workshops (lifecycle) and positions; every rule lives here."""
 
 import datetime
+import unicodedata
 from dataclasses import asdict, dataclass
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
@@ -234,6 +235,7 @@ def apply(user, *, operators=(), **fields):
     _check_date(on, "applied_on")
     workshop, history = new_application(user, on=on, **fields)
     workshop.full_clean()
+    _check_name(workshop)
     workshop.save()
     _set_operators(user, workshop, operators)
     history.save()
@@ -255,6 +257,27 @@ def new_application(user, *, on, reason=None, **fields):
     return workshop, history
 
 
+def _check_name(workshop):
+    """ValidationError if another workshop of its enterprise has its name: ledgers name a
+    workshop by its enterprise and name, and compare names as ``ledgers.cleaning.compact``
+    does (full-width letters and digits as half-width, spaces ignored)."""
+
+    def key(name):
+        return "".join(unicodedata.normalize("NFKC", name).split())
+
+    others = Workshop.objects.filter(enterprise_id=workshop.enterprise_id).exclude(pk=workshop.pk)
+    if any(key(name) == key(workshop.name) for name in others.values_list("name", flat=True)):
+        raise ValidationError(
+            {
+                "name": _(
+                    "This enterprise already has a workshop named “%(name)s”; give this one "
+                    "another name (ledgers tell an enterprise's workshops apart by name)."
+                )
+                % {"name": workshop.name}
+            }
+        )
+
+
 def _set_operators(user, workshop, chosen):
     """Bind the chosen operators; operators the editor cannot see stay bound."""
     from bangfu.accounts.models import User
@@ -273,6 +296,7 @@ def update_workshop(user, workshop, *, operators=None, **fields):
     for name, value in fields.items():
         setattr(workshop, name, value)
     workshop.full_clean()
+    _check_name(workshop)
     workshop.save()
     if operators is not None:
         _set_operators(user, workshop, operators)

@@ -697,3 +697,34 @@ def test_the_position_form_explains_a_broken_rule(users, login):
     assert response.status_code == 200
     assert "月工资上限低于下限" in page or expected in page
     assert "约束" not in page and "Constraint" not in page
+
+
+def test_an_enterprise_cannot_have_two_workshops_of_one_name(users, login, api):
+    """The ledgers name a workshop by its enterprise and name: a second one of that name (in
+    full-width letters or with spaces too) is refused in forms and API, on create and rename."""
+    officer = users["cangshuipu"]
+    enterprise = f.make_enterprise(officer, f.CSP_VILLAGE)
+    first = f.apply_workshop(officer, f.CSP_VILLAGE, enterprise=enterprise, name="API车间")
+    body = {
+        "enterprise": enterprise.pk,
+        "name": "ＡＰＩ 车间",
+        "region": f.CSP_VILLAGE,
+        "site_type": "village",
+        "creation_mode": "order",
+        "workshop_type": f.workshop_type("factory").pk,
+        "industry": "electronics",
+        "floor_area": "300",
+    }
+    response = api("cangshuipu").post("/api/v1/workshops/", body, format="json")
+    assert response.status_code == 400 and set(response.json()) == {"name"}
+    response = api("cangshuipu").post("/api/v1/workshops/", {**body, "name": "三车间"})
+    assert response.status_code == 201, response.json()
+    other = f.apply_workshop(officer, f.CSP_VILLAGE, enterprise=enterprise, name="二车间")
+    client = login("cangshuipu")
+    data = form_data(client, f"/workshops/{other.pk}/edit/")
+    response = client.post(f"/workshops/{other.pk}/edit/", {**data, "name": "API车间"})
+    assert response.status_code == 200 and "name" in response.context["form"].errors
+    assert Workshop.objects.filter(enterprise=enterprise).count() == 3
+    elsewhere = f.make_enterprise(officer, f.CSP_VILLAGE)
+    assert f.apply_workshop(officer, f.CSP_VILLAGE, enterprise=elsewhere, name="API车间")
+    assert first.name == "API车间"
