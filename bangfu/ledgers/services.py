@@ -23,6 +23,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_tasks import task
 
 from bangfu.core import bulk
@@ -96,6 +97,19 @@ def confirm_import(user, job, mode):
         raise PermissionDenied(_("Only the person who uploaded the file can confirm it."))
     if mode not in ImportMode.values:
         raise ValidationError(_("Choose how to import."))
+    if mode == ImportMode.ALL and job.rejected:  # it would fail, and the file with it
+        raise ValidationError(
+            ngettext(
+                "%(n)s row of this file is rejected, so “all or nothing” would import nothing. "
+                "Import the valid rows, or fix the row with the error workbook and upload the "
+                "file again.",
+                "%(n)s rows of this file are rejected, so “all or nothing” would import nothing. "
+                "Import the valid rows, or fix the rows with the error workbook and upload the "
+                "file again.",
+                job.rejected,
+            )
+            % {"n": job.rejected}
+        )
     updated = ImportJob.objects.filter(pk=job.pk, status=JobStatus.CHECKED).update(
         mode=mode,
         status=JobStatus.QUEUED,
@@ -171,7 +185,7 @@ def _run(job, write, share):
             job.status = JobStatus.FAILED
             job.message = _(
                 "Nothing was imported: %(n)s rows were rejected. Fix them with the error "
-                "workbook, or import only the valid rows."
+                "workbook and upload the file again."
             ) % {"n": plan.counts["rejected"]}
         else:
             _progress(job, 55, _("Writing to the database"))

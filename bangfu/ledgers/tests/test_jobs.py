@@ -17,12 +17,14 @@ from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from bangfu.audit.models import AccessLog
 from bangfu.core.identity import check_character
 from bangfu.labor.models import Laborer
 from bangfu.ledgers import services
 from bangfu.ledgers.models import ImportJob, JobStatus, this_worker
+from bangfu.workshops.tests import factories as f
 
 from .test_laborer_import import GOOD, HEADER, SPOUSE, ident, row
 
@@ -132,21 +134,47 @@ def test_the_error_workbook_has_every_rejected_row_as_uploaded(
     assert "3" in listed[5][-1] and "5" in listed[5][-1]  # both rows of the person named
 
 
-def test_all_or_nothing_with_rejected_rows_fails_and_writes_nothing(
+def test_all_or_nothing_with_rejected_rows_is_refused_and_the_valid_rows_stay_importable(
     login, django_capture_on_commit_callbacks
 ):
+    """The preview already rejects rows: “all or nothing” would import nothing and end the
+    job, so it is refused with the reason, and the job waits for another choice."""
     client = login("cangshuipu")
     job, _response = upload(client, django_capture_on_commit_callbacks)
+    confirm = reverse("ledgers:import-confirm", args=[job.pk])
+    with translation.override("zh-hans"), django_capture_on_commit_callbacks(execute=True):
+        page = client.post(confirm, {"mode": "all"}, follow=True).content.decode()
+    job.refresh_from_db()
+    assert job.status == JobStatus.CHECKED and not job.written and not Laborer.objects.exists()
+    assert "“全部或不导入”将不会导入任何数据" in page and 'id="confirm-form"' in page
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("ledgers:import-confirm", args=[job.pk]), {"mode": "all"})
+        client.post(confirm, {"mode": "valid"})
     job.refresh_from_db()
-    assert job.status == JobStatus.FAILED and not job.written
-    assert "2" in job.message
-    assert not Laborer.objects.exists()
+    assert job.status == JobStatus.DONE and Laborer.objects.count() == job.created == 2
     # a finished job cannot be confirmed again
-    client.post(reverse("ledgers:import-confirm", args=[job.pk]), {"mode": "valid"})
+    client.post(confirm, {"mode": "valid"})
     job.refresh_from_db()
-    assert job.status == JobStatus.FAILED and not Laborer.objects.exists()
+    assert job.status == JobStatus.DONE and Laborer.objects.count() == 2
+
+
+def test_all_or_nothing_writes_nothing_when_a_row_turns_bad_before_the_import(
+    login, users, django_capture_on_commit_callbacks
+):
+    """Checked without errors, confirmed “all or nothing”; before the worker runs, someone
+    registers the second person elsewhere: the import fails whole and says what to do."""
+    client = login("cangshuipu")
+    job, _response = upload(client, django_capture_on_commit_callbacks, ROWS[:2])
+    assert job.rejected == 0
+    with django_capture_on_commit_callbacks(execute=False) as worker:
+        client.post(reverse("ledgers:import-confirm", args=[job.pk]), {"mode": "all"})
+    f.make_laborer(users["district"], f.LL_VILLAGE, number=ROWS[1][6])
+    with translation.override(job.language):
+        for run in worker:
+            run()
+        job.refresh_from_db()
+        assert job.status == JobStatus.FAILED and not job.written
+        assert "上传" in job.message and "只导入" not in job.message
+    assert Laborer.objects.count() == 1  # the one registered meanwhile
 
 
 def test_reimporting_the_same_file_is_all_unchanged(login, django_capture_on_commit_callbacks):
