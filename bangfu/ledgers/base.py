@@ -365,6 +365,12 @@ class Ledger:
 
     # --- the interface ----------------------------------------------------------------------
 
+    @classmethod
+    def template_columns(cls):
+        """The columns of the ledger's template: ``columns``, with the drop-down lists of
+        columns whose values come from a dictionary filled in (see ``WorkshopLedger``)."""
+        return cls.columns
+
     def clean_row(self, raw):
         """({field: value}, {column key: message}) for one ledger row."""
         raise NotImplementedError

@@ -48,7 +48,7 @@ def template(request, ledger):
     """The xlsx template of a ledger (headers, notes sheet, drop-down lists)."""
     if ledger not in LEDGERS:
         raise Http404
-    response = HttpResponse(write_template(LEDGERS[ledger].columns), content_type=XLSX)
+    response = HttpResponse(write_template(LEDGERS[ledger].template_columns()), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="bangfu-{ledger}-template.xlsx"'
     return response
 

@@ -15,6 +15,7 @@ ledger without a wage column does not erase the wages); a column present but emp
 the value. Writes are bulk, so importing the same file twice changes nothing the second time.
 """
 
+import dataclasses
 import datetime
 from collections import defaultdict
 from decimal import Decimal
@@ -322,6 +323,15 @@ class WorkshopLedger(SynonymLedger):
     def __init__(self, user):
         super().__init__(user)
         self._types = None
+
+    @classmethod
+    def template_columns(cls):
+        """The workshop types in force as the 车间类型 column's drop-down list."""
+        types = tuple(WorkshopType.objects.filter(is_active=True).values_list("code", "name"))
+        return tuple(
+            dataclasses.replace(column, choices=types) if column.key == "workshop_type" else column
+            for column in cls.columns
+        )
 
     def workshop_type(self, raw):
         """The workshop type named or coded ``raw`` (``厂房`` also finds ``厂房式``)."""

@@ -8,6 +8,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 
 from bangfu.labor.models import Employment
 from bangfu.ledgers.reader import read
@@ -27,6 +28,7 @@ from bangfu.workshops.models import (
     Status,
     StatusChange,
     Workshop,
+    WorkshopType,
 )
 from bangfu.workshops.tests import factories as f
 
@@ -293,6 +295,23 @@ def test_templates_are_workbooks():
     for columns in (WORKSHOP_COLUMNS, POSITION_COLUMNS):
         sheet = openpyxl.load_workbook(io.BytesIO(write_template(columns))).worksheets[0]
         assert [c.value for c in sheet[1]] == [c.header for c in columns]
+
+
+def test_the_workshop_template_lists_the_workshop_types_in_force(login, users):
+    """车间类型 is required and its values come from the dictionary: the template's drop-down
+    lists the active types (it had none), and what it lists imports."""
+    WorkshopType.objects.create(code="retired", name="旧类型", is_active=False)
+    response = login("district").get(reverse("ledgers:template", args=["workshops"]))
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    column = [c.key for c in WORKSHOP_COLUMNS].index("workshop_type")
+    letter = openpyxl.utils.get_column_letter(column + 1)
+    listed = [c.value for c in book["lists"][letter] if c.value]
+    active = list(WorkshopType.objects.filter(is_active=True).values_list("name", flat=True))
+    assert listed == active and "厂房式" in listed and "旧类型" not in listed
+    validations = book.worksheets[0].data_validations.dataValidation
+    assert any(letter + "2" in str(v.sqref) for v in validations)
+    ledger = WorkshopLedger(users["district"])
+    assert [ledger.workshop_type(name).name for name in listed] == listed
 
 
 # --- positions --------------------------------------------------------------------------------

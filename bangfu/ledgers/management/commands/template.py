@@ -15,7 +15,7 @@ class Command(BaseCommand):
 
     def handle(self, ledger, output, **options):
         try:
-            output.write_bytes(write_template(LEDGERS[ledger].columns))
+            output.write_bytes(write_template(LEDGERS[ledger].template_columns()))
         except OSError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(str(output))
