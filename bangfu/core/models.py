@@ -19,6 +19,14 @@ PARAMETER_LABELS = {
     ),
     "workshop.watch_grace_months": _("Months of grace for a workshop under watch"),
 }
+# The values each key may take: (least, most, whole numbers only); other keys: at least 0.
+PARAMETER_RANGES = {
+    "recognition.factory.min_floor_area": (0, 100_000, False),
+    "recognition.factory.min_positions": (0, 10_000, True),
+    "recognition.factory.min_poor_laborers": (0, 10_000, True),
+    "recognition.home.min_poor_laborers": (0, 10_000, True),
+    "workshop.watch_grace_months": (1, 24, True),
+}
 
 
 class ParameterQuerySet(ScopedQuerySet):
@@ -30,7 +38,9 @@ class ParameterQuerySet(ScopedQuerySet):
             if region_code.startswith(p.region_prefix)
             and (p.effective_to is None or p.effective_to >= on_date)
         ]
-        candidates.sort(key=lambda p: (len(p.region_prefix), p.effective_from), reverse=True)
+        # the most specific region, then the latest date; of two versions for one date, the
+        # one added last (a correction)
+        candidates.sort(key=lambda p: (len(p.region_prefix), p.effective_from, p.pk), reverse=True)
         return candidates[0] if candidates else None
 
 

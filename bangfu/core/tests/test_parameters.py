@@ -58,3 +58,49 @@ def test_the_version_in_force_is_the_most_specific_then_the_latest():
     later = datetime.date(2025, 6, 1)
     assert Parameter.objects.value_at(KEY, later, "430903105201").value == Decimal("12")
     assert Parameter.objects.value_at(KEY, later, "430922100201").value == Decimal("15")
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "field"),
+    [
+        ("workshop.watch_grace_months", "0.5", "value"),  # a grace of no whole month
+        ("workshop.watch_grace_months", "0", "value"),
+        ("workshop.watch_grace_months", "25", "value"),
+        (KEY, "-1", "value"),
+        (KEY, "2.5", "value"),
+        ("recognition.factory.min_floor_area", "99999999999", "value"),
+    ],
+)
+def test_a_version_outside_what_its_rule_takes_is_refused(login, key, value, field):
+    """A value the services cannot use (a watch with half a month of grace failed later with
+    a message about a field left empty) is refused where it is typed."""
+    data = {
+        "key": key,
+        "value": value,
+        "region_prefix": "430903",
+        "effective_from": "2025-01-01",
+        "source": "赫人社发〔2025〕1号",
+    }
+    response = login("district").post("/parameters/new/", data)
+    assert response.status_code == 200 and field in response.context["form"].errors
+    assert not Parameter.objects.filter(region_prefix="430903").exists()
+
+
+def test_an_implausible_date_is_refused_and_a_same_date_version_corrects_the_first(login):
+    client = login("district")
+    data = {
+        "key": KEY,
+        "value": "12",
+        "region_prefix": "430903",
+        "effective_from": "0202-01-01",
+        "source": "赫人社发〔2025〕1号",
+    }
+    response = client.post("/parameters/new/", data)
+    assert response.status_code == 200 and "effective_from" in response.context["form"].errors
+    data["effective_from"] = "2025-01-01"
+    for value in ("12", "13", "11.00"):  # the last one added for a date is the one in force
+        assert client.post("/parameters/new/", {**data, "value": value}).status_code == 302
+    on = datetime.date(2025, 6, 1)
+    assert Parameter.objects.value_at(KEY, on, "430903105201").value == Decimal("11")
+    assert client.post("/parameters/new/", {**data, "value": "8"}).status_code == 302
+    assert Parameter.objects.value_at(KEY, on, "430903105201").value == Decimal("8")
