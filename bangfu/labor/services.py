@@ -15,7 +15,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from bangfu.core import pii
-from bangfu.core.dates import month_start
+from bangfu.core.dates import month_start, validate_plausible
 from bangfu.core.identity import id_birth_date, id_gender, mask_id_number, validate_id_number
 from bangfu.regions.models import Level, Region
 from bangfu.stats.services import mark_dirty
@@ -356,7 +356,8 @@ def check_wage_month(month, start_date, end_date, *, today=None):
     ``start_date`` to that of ``end_date``, if any; ``start_date`` None: the period is unknown,
     only the future is checked)."""
     month = month_start(month)
-    params = {"month": f"{month:%Y-%m}", "start": start_date, "end": end_date}
+    validate_plausible(month)  # a mistyped year (0202) named as such, not as before the start
+    params = {"month": month.isoformat()[:7], "start": start_date, "end": end_date}
     if month > (today or datetime.date.today()):
         raise ValidationError(
             _("%(month)s is a future month; record a wage once it has been paid."),

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from bangfu.audit.models import AccessAction, AccessLog
 from bangfu.core import pii
@@ -395,6 +396,9 @@ def test_wages_only_inside_the_employment_period_and_not_in_the_future(shop):
     with pytest.raises(ValidationError) as exc:
         f.wage(district, employment, datetime.date(2024, 2, 1))
     assert "month" in exc.value.message_dict
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as exc:
+        f.wage(district, employment, datetime.date(202, 1, 1))  # 0202-01 typed for 2024-02
+    assert "检查年份" in exc.value.message_dict["month"][0]
     next_month = (datetime.date.today().replace(day=28) + datetime.timedelta(days=5)).replace(day=1)
     with pytest.raises(ValidationError):
         f.wage(district, employment, next_month)
