@@ -1,6 +1,6 @@
 """Assisted households, their laborers, employment at workshops and monthly wages."""
 
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -21,6 +21,7 @@ class Category(models.TextChoices):
 
 
 # Households whose members count as "poverty-alleviated laborers" in the bureau's figures.
+MAX_MEMBERS = 99  # people in one household, at most (a typo beyond)
 ASSISTED_CATEGORIES = (Category.LIFTED_ENJOYING, Category.LIFTED_NOT_ENJOYING, Category.MONITORED)
 
 
@@ -81,7 +82,11 @@ class Household(ScopedModel):
     risk_status = models.CharField(
         _("risk status"), max_length=16, choices=RiskStatus.choices, blank=True
     )
-    members_count = models.PositiveSmallIntegerField(_("members"), default=1)
+    members_count = models.PositiveSmallIntegerField(
+        _("members"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_MEMBERS)],  # SQLite takes any
+    )
     address = models.CharField(_("address"), max_length=200, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from bangfu.core import bulk, pii
 from bangfu.core.identity import validate_id_number
 from bangfu.labor.models import (
+    MAX_MEMBERS,
     Category,
     Education,
     Employment,
@@ -375,7 +376,7 @@ class LaborerLedger(Ledger):
                 ("id", "region_id", "head_name", *HOUSEHOLD_FIELDS, "members_count", "address")
                 + ("is_active", "created_at"),
                 (
-                    (pk, *key, *wanted[key], min(members[key], 32767), "", True, now)
+                    (pk, *key, *wanted[key], min(members[key], MAX_MEMBERS), "", True, now)
                     for pk, key in zip(ids, new, strict=True)
                 ),
             )

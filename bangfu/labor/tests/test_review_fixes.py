@@ -239,3 +239,20 @@ def test_change_log_page_shows_role_changes(users, login):
 def test_stats_pages_refuse_odd_periods_without_crashing(login, api, year):
     assert login("district").get("/", {"year": year}).status_code == 200  # falls back to last year
     assert api("district").get("/api/v1/stats/summary/", {"year": year}).status_code == 400
+
+
+@pytest.mark.parametrize("members", ["0", "100", "99999999999"])
+def test_a_household_size_nobody_has_is_refused_in_form_and_api(users, login, api, members):
+    """SQLite stores any integer: the field's own range says what a household may be."""
+    household = f.make_household(users["district"], f.CSP_VILLAGE)
+    size = household.members_count
+    client = login("cangshuipu")
+    url = f"/labor/households/{household.pk}/edit/"
+    response = client.post(url, {**form_data(client, url), "members_count": members})
+    assert response.status_code == 200 and "members_count" in response.context["form"].errors
+    response = api("cangshuipu").patch(
+        f"/api/v1/households/{household.pk}/", {"members_count": members}, format="json"
+    )
+    assert response.status_code == 400 and "members_count" in response.json()
+    household.refresh_from_db()
+    assert household.members_count == size
