@@ -46,6 +46,17 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
         return super().get_queryset().restrict(self.context["request"].user, "view")
 
 
+def refuse_changes(serializer, names, message):
+    """A 400 for each field of ``names`` the request would change on the existing object
+    (fixed once it is created): refused with ``message``, not silently kept."""
+    data, instance = serializer.validated_data, serializer.instance
+    changed = {
+        name: [message] for name in names if name in data and data[name] != getattr(instance, name)
+    }
+    if changed:
+        raise serializers.ValidationError(changed)
+
+
 def call_service(service, *args, **kwargs):
     """Run a service for the API, turning Django's errors into DRF's (400 / 403)."""
     try:

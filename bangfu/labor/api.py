@@ -11,6 +11,7 @@ from bangfu.core.api import (
     ScopedPrimaryKeyRelatedField,
     call_service,
     merged_fields,
+    refuse_changes,
 )
 from bangfu.core.identity import mask_phone, validate_id_number
 from bangfu.core.phones import TYPED_LENGTH
@@ -180,6 +181,11 @@ class LaborerViewSet(ScopedModelViewSet):
         )
 
     def perform_update(self, serializer):
+        refuse_changes(
+            serializer,
+            ("household",),
+            _("A laborer stays in their household; ask the district office to move them."),
+        )
         data = merged_fields(serializer)
         data.pop("household", None)
         serializer.instance = call_service(

@@ -1,7 +1,12 @@
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from bangfu.core.api import ScopedModelViewSet, ScopedPrimaryKeyRelatedField, call_service
+from bangfu.core.api import (
+    ScopedModelViewSet,
+    ScopedPrimaryKeyRelatedField,
+    call_service,
+    refuse_changes,
+)
 
 from . import services
 from .filters import RegionFilter
@@ -35,13 +40,11 @@ class RegionViewSet(ScopedModelViewSet):
     def perform_update(self, serializer):
         region = serializer.instance
         data = serializer.validated_data
-        fixed = {
-            name: [_("The code, level and parent of a region are fixed once it is created.")]
-            for name in ("code", "level", "parent")
-            if name in data and data[name] != getattr(region, name)
-        }
-        if fixed:  # refused, not silently kept
-            raise serializers.ValidationError(fixed)
+        refuse_changes(
+            serializer,
+            ("code", "level", "parent"),
+            _("The code, level and parent of a region are fixed once it is created."),
+        )
         serializer.instance = call_service(
             services.update_region,
             self.request.user,

@@ -256,3 +256,18 @@ def test_a_household_size_nobody_has_is_refused_in_form_and_api(users, login, ap
     assert response.status_code == 400 and "members_count" in response.json()
     household.refresh_from_db()
     assert household.members_count == size
+
+
+def test_the_api_refuses_to_move_a_laborer_rather_than_ignoring_it(users, api):
+    """``household`` in a PATCH or PUT was accepted and silently ignored."""
+    laborer = f.make_laborer(users["district"], f.CSP_VILLAGE, name="不动")
+    other = f.make_household(users["district"], f.CSP_VILLAGE_2)
+    client = api("cangshuipu")
+    url = f"/api/v1/laborers/{laborer.pk}/"
+    response = client.patch(url, {"household": other.pk}, format="json")
+    assert response.status_code == 400 and set(response.json()) == {"household"}
+    same = client.patch(url, {"household": laborer.household_id, "name": "不动了"}, format="json")
+    assert same.status_code == 200, same.json()
+    laborer.refresh_from_db()
+    assert (laborer.household_id, laborer.name) != (other.pk, "不动")
+    assert laborer.name == "不动了"
