@@ -20,6 +20,7 @@ from django.db import connection
 from django.http import HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView
@@ -87,6 +88,15 @@ class ScopedMixin:
 MAX_PER_PAGE = 100  # rows on one page of a list, at most (exports take every row)
 EXPORT_PARAMS = ("export", "full_id")  # what the export form posts: never part of an address
 PAGE_PARAMS = ("page", "per_page")  # which rows a page shows: an export takes every row
+
+
+def back_url(request):
+    """Where a form's “cancel” leads: the page the user came from, if it is on this site."""
+    referer = request.META.get("HTTP_REFERER", "")
+    allowed = url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return referer if referer and allowed else "/"
 
 
 def exported(query):
@@ -363,9 +373,7 @@ class ObjectEditView(ScopedMixin, FormView):
         context = super().get_context_data(**kwargs)
         context["object"] = self.object
         context["cancel_url"] = (
-            self.object.get_absolute_url()
-            if self.object
-            else self.request.META.get("HTTP_REFERER", "/")
+            self.object.get_absolute_url() if self.object else back_url(self.request)
         )
         meta = self.model._meta
         context["title"] = (

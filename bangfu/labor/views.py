@@ -15,6 +15,7 @@ from bangfu.core.views import (
     ObjectEditView,
     ObjectListView,
     add_service_errors,
+    back_url,
     int_or_zero,
 )
 
@@ -275,7 +276,7 @@ def hire(request):
         {
             "form": form,
             "title": _("Hire a laborer"),
-            "cancel_url": request.META.get("HTTP_REFERER", "/"),
+            "cancel_url": back_url(request),
         },
     )
 

@@ -135,3 +135,22 @@ def test_a_table_rendered_without_a_request_links_no_related_object():
     table = RegionTable(list(Region.objects.filter(level="township").order_by("code")[:2]))
     html = table.as_html(RequestFactory().get("/"))  # no user: nothing is known visible
     assert "赫山区" in html and 'href="/regions/430903000000/"' not in html
+
+
+@pytest.mark.parametrize(
+    ("referer", "cancel"),
+    [
+        ("http://testserver/labor/laborers/?page=2", "http://testserver/labor/laborers/?page=2"),
+        ("https://evil.example/phish", "/"),
+        ("javascript:alert(1)", "/"),
+        (None, "/"),
+    ],
+)
+def test_cancel_leads_back_only_to_a_page_of_this_site(login, referer, cancel):
+    """The hire and new-record forms' “cancel” follows the page the user came from."""
+    client = login("district")
+    headers = {"HTTP_REFERER": referer} if referer else {}
+    for url in ("/labor/employment/hire/", "/workshops/enterprises/new/"):
+        response = client.get(url, **headers)
+        assert response.status_code == 200, url
+        assert response.context["cancel_url"] == cancel, url
