@@ -1,6 +1,7 @@
 """Reads of households, laborers, employment and wages (always scoped)."""
 
 import datetime
+import unicodedata
 
 from django.db.models import Q, Sum
 
@@ -20,8 +21,9 @@ def laborer_list(user):
 
 
 def search_laborers(queryset, text):
-    """Name (contains), pinyin (``zhangsan``), initials (``zs``) or exact ID number."""
-    text = text.strip()
+    """Name (contains), pinyin (``zhangsan``), initials (``zs``) or exact ID number; full-width
+    letters and digits as half-width (a Chinese input method types ＬＩＸＩＡＯ)."""
+    text = unicodedata.normalize("NFKC", text).strip()
     if not text:
         return queryset
     normalized = normalize_id_number(text) if text[:1].isdigit() else ""

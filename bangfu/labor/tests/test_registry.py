@@ -245,6 +245,7 @@ def people(users):
         ("张三", {"zhangsan"}),
         ("zhangsan", {"zhangsan"}),
         ("ZhangSan", {"zhangsan"}),
+        ("ＺＨＡＮＧ ｓａｎ", {"zhangsan"}),  # full-width, as a Chinese input method types
         ("zhao", {"zhaosi"}),
         ("zs", {"zhangsan", "zhaosi"}),
         ("ww", {"wangwu"}),
