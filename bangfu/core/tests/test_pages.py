@@ -1,6 +1,7 @@
 """Site-wide guarantees: every page needs a login, health check, security headers."""
 
 import re
+import sys
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -154,3 +155,22 @@ def test_cancel_leads_back_only_to_a_page_of_this_site(login, referer, cancel):
         response = client.get(url, **headers)
         assert response.status_code == 200, url
         assert response.context["cancel_url"] == cancel, url
+
+
+def test_a_refused_request_is_logged_in_one_line_a_server_error_with_its_traceback(login, caplog):
+    """Every 403 of a page out of scope wrote a whole traceback to the log (2,700 in an hour
+    of exploring), drowning the errors that matter."""
+    import logging
+
+    from bangfu.core.logs import NoClientErrorTraceback
+
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        assert login("cangshuipu").get("/parameters/new/").status_code == 403
+    (refused,) = [r for r in caplog.records if r.name == "django.request"]
+    assert refused.exc_info is None and "Forbidden" in refused.getMessage()
+    try:
+        raise RuntimeError("boom")
+    except RuntimeError:
+        record = logging.LogRecord("django.request", 40, "", 0, "Internal", (), sys.exc_info())
+    record.status_code = 500
+    assert NoClientErrorTraceback().filter(record) and record.exc_info is not None
