@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from bangfu.core.forms import ScopedModelForm
 
 from .models import User
-from .services import grantable_roles
+from .services import check_username_free, grantable_roles
 
 
 class UserForm(ScopedModelForm):
@@ -41,6 +41,14 @@ class UserForm(ScopedModelForm):
             self.fields["username"].disabled = True
             del self.fields["password"]
             self.initial["roles"] = self.instance.role_codes
+
+    def clean_username(self):
+        """A taken username gets one message, at its field (the model would add its exact-match
+        message beside the case-insensitive constraint's)."""
+        username = self.cleaned_data["username"]
+        if not self.instance.pk:
+            check_username_free(username)
+        return username
 
     def validate_unique(self):
         """Re-checked by the model's ``full_clean`` inside the service."""

@@ -80,6 +80,15 @@ def _set_roles(user, role_codes):
     user.__dict__.pop("role_codes", None)
 
 
+def check_username_free(username):
+    """ValidationError if a user has ``username`` (normalized), whatever its case: DISTRICT
+    beside district."""
+    if User.objects.filter(username__iexact=User.normalize_username(username)).exists():
+        raise ValidationError(
+            _("A user with that username already exists (usernames are not case-sensitive).")
+        )
+
+
 @transaction.atomic
 def create_user(actor, *, username, password, region, role_codes, **fields):
     """Create a user inside ``actor``'s scope, with roles below ``actor``'s."""
@@ -87,14 +96,10 @@ def create_user(actor, *, username, password, region, role_codes, **fields):
         raise PermissionDenied(_("You do not have permission to add users."))
     _check_grant(actor, region, role_codes)
     username = User.normalize_username(username)  # as full_clean will (ＡＢＣ → ABC)
-    if User.objects.filter(username__iexact=username).exists():  # DISTRICT beside district
-        raise ValidationError(
-            {
-                "username": _(
-                    "A user with that username already exists (usernames are not case-sensitive)."
-                )
-            }
-        )
+    try:
+        check_username_free(username)
+    except ValidationError as exc:
+        raise ValidationError({"username": exc.messages}) from exc
     user = User(username=username, region=region, **fields)
     validate_password(password, user)
     user.set_password(password)

@@ -238,3 +238,19 @@ def test_every_role_label_and_permission_exists():
     from django.contrib.auth.models import Group
 
     assert set(Group.objects.values_list("name", flat=True)) >= set(ROLES_BY_CODE)
+
+
+@pytest.mark.parametrize("username", ["admin", "ADMIN"])
+def test_a_taken_username_gets_one_message_at_its_field(login, username):
+    data = {
+        "username": username,
+        "password": GOOD_PASSWORD,
+        "region": "430903105000",
+        "roles": ["village_informant"],
+    }
+    with translation.override("zh-hans"):
+        response = login("district").post("/accounts/users/new/", data)
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "username": ["已存在使用该用户名的用户（用户名不区分大小写）。"]
+    }
