@@ -47,11 +47,14 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
 
 
 def refuse_changes(serializer, names, message):
-    """A 400 for each field of ``names`` the request would change on the existing object
-    (fixed once it is created): refused with ``message``, not silently kept."""
-    data, instance = serializer.validated_data, serializer.instance
+    """A 400 for each field of ``names`` the request gives and would change on the existing
+    object (fixed once it is created): refused with ``message``, not silently kept. A field
+    the request leaves out (a PUT without it) changes nothing."""
+    data, instance, given = serializer.validated_data, serializer.instance, serializer.initial_data
     changed = {
-        name: [message] for name in names if name in data and data[name] != getattr(instance, name)
+        name: [message]
+        for name in names
+        if name in given and name in data and data[name] != getattr(instance, name)
     }
     if changed:
         raise serializers.ValidationError(changed)

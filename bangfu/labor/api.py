@@ -184,7 +184,7 @@ class LaborerViewSet(ScopedModelViewSet):
         refuse_changes(
             serializer,
             ("household",),
-            _("A laborer stays in their household; ask the district office to move them."),
+            _("A laborer's household cannot be changed."),
         )
         data = merged_fields(serializer)
         data.pop("household", None)

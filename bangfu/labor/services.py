@@ -19,7 +19,7 @@ from bangfu.core.dates import month_start, validate_plausible
 from bangfu.core.identity import id_birth_date, id_gender, mask_id_number, validate_id_number
 from bangfu.regions.models import Level, Region
 from bangfu.stats.services import mark_dirty
-from bangfu.workshops.models import Status, Workshop
+from bangfu.workshops.models import Position, Status, Workshop
 
 from . import pinyin
 from .models import (
@@ -388,6 +388,12 @@ def check_wage_month(month, start_date, end_date, *, today=None):
 def hire(user, *, laborer, position, start_date, contract_type, monthly_wage):
     """Employ a laborer in a position; one open employment per laborer (database constraint)."""
     _require(user, Employment, "add")
+    # the position as stored, locked: it cannot move to another workshop meanwhile
+    position = (
+        Position.objects.select_for_update(of=("self",))
+        .select_related("workshop")
+        .get(pk=position.pk)
+    )
     workshop = position.workshop
     if not Workshop.objects.restrict(user).filter(pk=workshop.pk).exists():
         raise ValidationError({"position": _("The workshop is outside your data scope.")})

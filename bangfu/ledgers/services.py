@@ -183,10 +183,14 @@ def _run(job, write, share):
             job.status = JobStatus.CHECKED
         elif job.mode == ImportMode.ALL and plan.errors:
             job.status = JobStatus.FAILED
-            job.message = _(
+            rejected = plan.counts["rejected"]
+            job.message = ngettext(
+                "Nothing was imported: %(n)s row was rejected. Fix it with the error workbook "
+                "and upload the file again.",
                 "Nothing was imported: %(n)s rows were rejected. Fix them with the error "
-                "workbook and upload the file again."
-            ) % {"n": plan.counts["rejected"]}
+                "workbook and upload the file again.",
+                rejected,
+            ) % {"n": rejected}
         else:
             _progress(job, 55, _("Writing to the database"))
             with bulk.write_cache(settings.BANGFU_IMPORT_CACHE_MB), transaction.atomic():

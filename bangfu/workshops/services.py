@@ -265,6 +265,7 @@ def _check_name(workshop):
     def key(name):
         return "".join(unicodedata.normalize("NFKC", name).split())
 
+    Enterprise.objects.select_for_update().filter(pk=workshop.enterprise_id).first()  # in turn
     others = Workshop.objects.filter(enterprise_id=workshop.enterprise_id).exclude(pk=workshop.pk)
     if any(key(name) == key(workshop.name) for name in others.values_list("name", flat=True)):
         raise ValidationError(
@@ -292,15 +293,16 @@ def update_workshop(user, workshop, *, operators=None, **fields):
     """Edit a workshop's descriptive fields; status changes go through the transitions."""
     _require(user, Workshop, "change", workshop)
     _require_region(user, fields.get("region", workshop.region))
-    (old_region,) = saved(workshop, "region_id")  # the edit form has set the new one already
+    before = saved(workshop, "region_id", "name", "enterprise_id")  # the form has set the new
     for name, value in fields.items():
         setattr(workshop, name, value)
     workshop.full_clean()
-    _check_name(workshop)
+    if before[1:] != (workshop.name, workshop.enterprise_id):  # a name clash of old stays
+        _check_name(workshop)
     workshop.save()
     if operators is not None:
         _set_operators(user, workshop, operators)
-    if workshop.region_id != old_region:
+    if workshop.region_id != before[0]:
         move_records([workshop.pk])
     mark_workshops_dirty([workshop.pk])  # region or breakdown fields may have changed
     return workshop
@@ -472,7 +474,8 @@ def save_position(user, position=None, **fields):
     workshop = fields["workshop"]
     if not Workshop.objects.restrict(user).filter(pk=workshop.pk).exists():
         raise ValidationError({"workshop": _("The workshop is outside your data scope.")})
-    before = saved(position, "workshop_id", "posted_on")  # the edit form has set the new ones
+    # the edit form has set the new values; the row locked against a hire meanwhile
+    before = saved(position, "workshop_id", "posted_on", lock=True)
     if before and before[0] != workshop.pk and position.employments.exists():
         raise ValidationError(
             {

@@ -182,6 +182,11 @@ def test_the_api_creates_a_region_without_parent_only_at_the_top_and_keeps_fixed
         assert response.status_code == 400 and set(response.json()) == set(change), change
     region = Region.objects.get(pk="430903105201")
     assert (region.parent_id, region.level) == ("430903105000", "village")
+    put = {"code": "430903105201", "name": "向阳新村", "level": "village"}  # no parent given
+    response = client.put("/api/v1/regions/430903105201/", put, format="json")
+    assert response.status_code == 200, response.json()
+    region.refresh_from_db()
+    assert (region.name, region.parent_id) == ("向阳新村", "430903105000")
 
 
 def test_a_page_past_the_end_or_not_a_number_shows_a_page_of_the_list(login):

@@ -725,6 +725,30 @@ def test_an_enterprise_cannot_have_two_workshops_of_one_name(users, login, api):
     response = client.post(f"/workshops/{other.pk}/edit/", {**data, "name": "API车间"})
     assert response.status_code == 200 and "name" in response.context["form"].errors
     assert Workshop.objects.filter(enterprise=enterprise).count() == 3
+    response = api("cangshuipu").patch(
+        f"/api/v1/workshops/{other.pk}/", {"name": " API车间 "}, format="json"
+    )
+    assert response.status_code == 400 and set(response.json()) == {"name"}
     elsewhere = f.make_enterprise(officer, f.CSP_VILLAGE)
     assert f.apply_workshop(officer, f.CSP_VILLAGE, enterprise=elsewhere, name="API车间")
-    assert first.name == "API车间"
+    first.refresh_from_db()
+    assert first.name == "API车间" and Workshop.objects.get(pk=other.pk).name == "二车间"
+
+
+def test_workshops_sharing_a_name_from_before_the_rule_can_still_be_edited(users, login):
+    """Two workshops of one enterprise named alike before names had to differ: editing one
+    without renaming it (its address, its village) is not refused for the old clash."""
+    officer = users["cangshuipu"]
+    enterprise = f.make_enterprise(officer, f.CSP_VILLAGE)
+    first = f.apply_workshop(officer, f.CSP_VILLAGE, enterprise=enterprise, name="老车间")
+    second = f.apply_workshop(officer, f.CSP_VILLAGE, enterprise=enterprise, name="新车间")
+    Workshop.objects.filter(pk=second.pk).update(name="老车间")  # stored before the rule
+    client = login("cangshuipu")
+    url = f"/workshops/{second.pk}/edit/"
+    response = client.post(url, {**form_data(client, url), "address": "新地址"})
+    assert response.status_code == 302, response.context["form"].errors
+    assert Workshop.objects.get(pk=second.pk).address == "新地址"
+    response = client.post(
+        f"/workshops/{first.pk}/edit/", form_data(client, f"/workshops/{first.pk}/edit/")
+    )
+    assert response.status_code == 302
