@@ -25,7 +25,6 @@ from concurrent.futures import ThreadPoolExecutor
 from python_calamine import CalamineWorkbook
 
 PART_BYTES = 32 * 2**20  # XML per part; a sheet at most this large is read whole
-FIRST_PART_BYTES = 2**20  # at least, the first part (in READ_BYTES steps); each next one twice that
 SHARED_STRINGS_BYTES = 4 * 2**20  # larger shared strings (parsed again for every part): whole
 READ_BYTES = 4 * 2**20  # inflated from the archive at a time
 HEAD_LIMIT = 4 * 2**20  # the XML before <sheetData> (columns, views) is never larger
@@ -178,11 +177,9 @@ def _handed(parts, item, stop):
 
 
 def _cut(archive, name):
-    """The sheet's XML as complete sheets of whole rows, each about PART_BYTES; the first
-    ones smaller (from FIRST_PART_BYTES, twice as large each), so that the reader has rows to
-    check as soon as possible."""
+    """The sheet's XML as complete sheets of whole rows, each about PART_BYTES."""
     with archive.open(name) as stream:
-        buffer, head, size = bytearray(), None, min(FIRST_PART_BYTES, PART_BYTES)
+        buffer, head = bytearray(), None
         while chunk := stream.read(READ_BYTES):
             buffer += chunk
             if head is None:
@@ -197,11 +194,10 @@ def _cut(archive, name):
                 tail = b"</" + prefix + b"sheetData></" + prefix + b"worksheet>"
                 row_end = b"</" + prefix + b"row>"
                 del buffer[: data.end()]
-            if len(buffer) >= size and (end := buffer.rfind(row_end)) >= 0:
+            if len(buffer) >= PART_BYTES and (end := buffer.rfind(row_end)) >= 0:
                 end += len(row_end)
                 yield _numbered(head + buffer[:end] + tail, len(head))
                 del buffer[:end]
-                size = min(2 * size, PART_BYTES)
         if head is None:
             raise Unsplittable
         yield _numbered(head + buffer, len(head))  # the rest, with the sheet's own ending

@@ -143,25 +143,6 @@ def test_a_large_sheet_read_in_parts_gives_exactly_the_rows_read_whole(monkeypat
     assert table.rows[0][1].get("work_status") == datetime.date(2023, 5, 1)
 
 
-def test_the_first_parts_are_small_so_that_checking_starts_soon(monkeypatch):
-    """A large sheet's first part is parsed while the others are still being cut: it is
-    FIRST_PART_BYTES, each next part twice as large up to PART_BYTES."""
-    import re
-
-    from bangfu.ledgers import sheets
-
-    data = large_messy_ledger()
-    monkeypatch.setattr(sheets, "FIRST_PART_BYTES", 500)
-    monkeypatch.setattr(sheets, "PART_BYTES", 2000)
-    monkeypatch.setattr(sheets, "READ_BYTES", 100)
-    archive = zipfile.ZipFile(io.BytesIO(data))
-    parts = list(sheets._cut(archive, "xl/worksheets/sheet1.xml"))
-    rows = [len(re.findall(rb"<row ", part)) for part in parts]
-    assert len(parts) > 4 and rows[0] < rows[1] < rows[2] <= rows[3]
-    sizes = [len(part) for part in parts[:-1]]  # the last one: what is left
-    assert sizes[0] < 1500 and all(size < 3500 for size in sizes)
-
-
 def _rewritten(data, change):
     """``data`` (an .xlsx) with ``change`` applied to its first sheet's XML."""
     source, buffer = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
