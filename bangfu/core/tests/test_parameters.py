@@ -9,6 +9,13 @@ from bangfu.core.models import Parameter
 
 pytestmark = pytest.mark.django_db
 KEY = "recognition.factory.min_positions"
+VERSION = {  # the form's fields for a new version of KEY in the district
+    "key": KEY,
+    "value": "12",
+    "region_prefix": "430903",
+    "effective_from": "2025-01-01",
+    "source": "赫人社发〔2025〕1号",
+}
 
 
 def keys_and_prefixes(client):
@@ -35,13 +42,7 @@ def test_rules_are_listed_where_they_apply(login):
 
 def test_district_admin_adds_a_version_for_their_region_only(login):
     client = login("district")
-    data = {
-        "key": KEY,
-        "value": "12",
-        "region_prefix": "430903",
-        "effective_from": "2025-01-01",
-        "source": "赫人社发〔2025〕1号",
-    }
+    data = VERSION
     assert client.post("/parameters/new/", data).status_code == 302
     assert Parameter.objects.get(key=KEY, region_prefix="430903").value == Decimal("12")
     response = client.post("/parameters/new/", {**data, "region_prefix": "43"})
@@ -74,13 +75,7 @@ def test_the_version_in_force_is_the_most_specific_then_the_latest():
 def test_a_version_outside_what_its_rule_takes_is_refused(login, key, value, field):
     """A value the services cannot use (a watch with half a month of grace failed later with
     a message about a field left empty) is refused where it is typed."""
-    data = {
-        "key": key,
-        "value": value,
-        "region_prefix": "430903",
-        "effective_from": "2025-01-01",
-        "source": "赫人社发〔2025〕1号",
-    }
+    data = {**VERSION, "key": key, "value": value}
     response = login("district").post("/parameters/new/", data)
     assert response.status_code == 200 and field in response.context["form"].errors
     assert not Parameter.objects.filter(region_prefix="430903").exists()
@@ -88,13 +83,7 @@ def test_a_version_outside_what_its_rule_takes_is_refused(login, key, value, fie
 
 def test_an_implausible_date_is_refused_and_a_same_date_version_corrects_the_first(login):
     client = login("district")
-    data = {
-        "key": KEY,
-        "value": "12",
-        "region_prefix": "430903",
-        "effective_from": "0202-01-01",
-        "source": "赫人社发〔2025〕1号",
-    }
+    data = {**VERSION, "effective_from": "0202-01-01"}
     response = client.post("/parameters/new/", data)
     assert response.status_code == 200 and "effective_from" in response.context["form"].errors
     data["effective_from"] = "2025-01-01"
