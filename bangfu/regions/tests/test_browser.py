@@ -51,9 +51,15 @@ def test_township_officer_switches_language_and_sees_only_own_township(page):
 def test_a_link_in_a_list_opens_its_page_and_sorting_swaps_only_the_table(page):
     browser_login(page, "district")
     page.goto("/regions/")
-    page.click("#object-table thead th a >> nth=0")  # sorting: the table alone (htmx)
+    page.click("#object-table thead th a >> nth=0")  # by code, descending (listed ascending)
+    page.wait_for_url("**sort=-code")  # swapped and settled: htmx pushes the address last
     expect(page.locator("#object-table")).to_have_count(1)
-    page.click("#object-table tbody a >> text=430903001000")
-    page.wait_for_url("**/regions/430903001000/")
+    expect(page.locator("#main-nav")).to_have_count(1)  # the table alone was swapped
+    # the highest code first, now; before, the click raced the swap and hit the old table
+    first = page.locator("#object-table tbody tr >> nth=0").locator("a >> nth=0")
+    expect(first).not_to_have_text("430903000000")
+    code = first.inner_text()
+    first.click()
+    page.wait_for_url(f"**/regions/{code}/")
     expect(page.locator("#main-nav")).to_have_count(1)  # the page itself, not inside the list
     expect(page.locator("#object-table")).to_have_count(0)
