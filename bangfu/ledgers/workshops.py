@@ -38,6 +38,7 @@ from bangfu.workshops.models import (
     WorkshopType,
 )
 from bangfu.workshops.services import (
+    check_type_in_use,
     mark_workshops_dirty,
     move_records,
     new_application,
@@ -458,11 +459,15 @@ class WorkshopLedger(SynonymLedger):
                         ),
                     )
                 )
+            current = found[0] if len(found) == 1 else None
+            try:  # a retired type stays on the workshops that have it, and only there
+                check_type_in_use(data["workshop_type"], current and current["workshop_type_id"])
+            except ValidationError as exc:
+                problems[number].append(("workshop_type", " ".join(exc.messages)))
             if problems[number]:
                 for key, message in problems[number]:
                     plan.reject(number, self.headers[key], self._shown(data, key), message)
                 continue
-            current = found[0] if found else None
             self._keep_absent(data, table.columns, enterprise, current)
             data["enterprise"] = {field: data[key] for key, field in ENTERPRISE_FIELDS.items()}
             data["workshop"] = {

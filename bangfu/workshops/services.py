@@ -235,6 +235,7 @@ def apply(user, *, operators=(), **fields):
     _check_date(on, "applied_on")
     workshop, history = new_application(user, on=on, **fields)
     workshop.full_clean()
+    check_type_in_use(workshop.workshop_type)
     _check_name(workshop)
     workshop.save()
     _set_operators(user, workshop, operators)
@@ -255,6 +256,20 @@ def new_application(user, *, on, reason=None, **fields):
         reason=reason or _("Application recorded"),
     )
     return workshop, history
+
+
+def check_type_in_use(kind, current_type_id=None):
+    """ValidationError if the workshop type ``kind`` is retired and not the workshop's own
+    already (``current_type_id``): a retired type stays on the workshops that have it."""
+    if not kind.is_active and kind.pk != current_type_id:
+        raise ValidationError(
+            {
+                "workshop_type": _(
+                    "The workshop type “%(type)s” is no longer in use; choose another."
+                )
+                % {"type": kind.name}
+            }
+        )
 
 
 def _check_name(workshop):
@@ -293,11 +308,13 @@ def update_workshop(user, workshop, *, operators=None, **fields):
     """Edit a workshop's descriptive fields; status changes go through the transitions."""
     _require(user, Workshop, "change", workshop)
     _require_region(user, fields.get("region", workshop.region))
-    before = saved(workshop, "region_id", "name", "enterprise_id")  # the form has set the new
+    # what is stored (the edit form has set the new values on the workshop already)
+    before = saved(workshop, "region_id", "name", "enterprise_id", "workshop_type_id")
     for name, value in fields.items():
         setattr(workshop, name, value)
     workshop.full_clean()
-    if before[1:] != (workshop.name, workshop.enterprise_id):  # a name clash of old stays
+    check_type_in_use(workshop.workshop_type, before[3])
+    if before[1:3] != (workshop.name, workshop.enterprise_id):  # a name clash of old stays
         _check_name(workshop)
     workshop.save()
     if operators is not None:

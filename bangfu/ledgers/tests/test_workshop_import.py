@@ -464,3 +464,18 @@ def test_operators_import_positions_of_their_own_workshops_only(users, world):
     PositionLedger(operator).apply(plan, mode="valid")
     assert Position.objects.filter(workshop=world["mine"], title="缝纫工").exists()
     assert not Position.objects.filter(workshop=world["same_a"]).exists()
+
+
+def test_a_retired_workshop_type_stays_on_its_workshops_and_is_given_to_no_new_one(users):
+    """The template lists the types in force; a retired one is refused for a new workshop
+    (or a changed type) with the reason, and re-importing a workshop that has it changes
+    nothing."""
+    WorkshopLedger(users["cangshuipu"]).apply(
+        WorkshopLedger(users["cangshuipu"]).plan(workshops_file([wrow()]))
+    )
+    WorkshopType.objects.filter(name="厂房式").update(is_active=False)
+    rows = [wrow(), wrow("新车间"), wrow("富民车间", **{**SECOND, "type": "厂房式"})]
+    plan = WorkshopLedger(users["cangshuipu"]).plan(workshops_file(rows))
+    assert plan.counts == {"created": 0, "updated": 0, "unchanged": 1, "rejected": 2}
+    assert {(e.row, e.column) for e in plan.errors} == {(4, "车间类型"), (5, "车间类型")}
+    assert all("厂房式" in e.message for e in plan.errors)

@@ -12,7 +12,7 @@ from bangfu.core.dates import add_months
 from bangfu.core.models import Parameter
 from bangfu.labor.models import Category
 from bangfu.workshops import services
-from bangfu.workshops.models import Enterprise, Status, StatusChange, Workshop
+from bangfu.workshops.models import Enterprise, Status, StatusChange, Workshop, WorkshopType
 
 from . import factories as f
 from .scope_helpers import form_data
@@ -752,3 +752,37 @@ def test_workshops_sharing_a_name_from_before_the_rule_can_still_be_edited(users
         f"/workshops/{first.pk}/edit/", form_data(client, f"/workshops/{first.pk}/edit/")
     )
     assert response.status_code == 302
+
+
+def test_a_retired_workshop_type_is_given_to_no_new_workshop(users, login, api):
+    """Retired from the dictionary, a type stays on the workshops that have it (they can
+    still be edited) but is refused for a new one or a change of type, in forms and API."""
+    officer = users["cangshuipu"]
+    enterprise = f.make_enterprise(officer, f.CSP_VILLAGE)
+    workshop = f.apply_workshop(officer, f.CSP_VILLAGE, enterprise=enterprise, name="老车间")
+    old_type = workshop.workshop_type
+    WorkshopType.objects.filter(pk=old_type.pk).update(is_active=False)
+    client = login("cangshuipu")
+    url = f"/workshops/{workshop.pk}/edit/"
+    response = client.post(url, {**form_data(client, url), "address": "新地址"})
+    assert response.status_code == 302, response.context["form"].errors
+    other = f.apply_workshop(
+        officer, f.CSP_VILLAGE, enterprise=enterprise, name="二车间",
+        workshop_type=f.workshop_type("home"),
+    )  # fmt: skip
+    url = f"/workshops/{other.pk}/edit/"
+    response = client.post(url, {**form_data(client, url), "workshop_type": old_type.pk})
+    assert response.status_code == 200 and "workshop_type" in response.context["form"].errors
+    body = {
+        "enterprise": enterprise.pk,
+        "name": "三车间",
+        "region": f.CSP_VILLAGE,
+        "site_type": "village",
+        "creation_mode": "order",
+        "workshop_type": old_type.pk,
+        "industry": "electronics",
+        "floor_area": "300",
+    }
+    response = api("cangshuipu").post("/api/v1/workshops/", body, format="json")
+    assert response.status_code == 400 and set(response.json()) == {"workshop_type"}
+    assert not Workshop.objects.filter(name="三车间").exists()
