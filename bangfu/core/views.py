@@ -99,13 +99,18 @@ def back_url(request):
     return referer if referer and allowed else "/"
 
 
-def exported(query):
-    """A copy of a list's ``query`` naming what an export of it holds: its filters, sort and
-    ``full_id``, without the export button's ``export`` and the page's ``page``/``per_page``."""
+def without(query, names):
+    """A copy of the QueryDict ``query`` without the parameters ``names``."""
     query = query.copy()
-    for name in ("export", *PAGE_PARAMS):
+    for name in names:
         query.pop(name, None)
     return query
+
+
+def exported(query):
+    """A list's ``query`` as what an export of it holds: its filters, sort and ``full_id``,
+    without the export button's ``export`` and the page's ``page``/``per_page``."""
+    return without(query, ("export", *PAGE_PARAMS))
 
 
 class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
@@ -151,10 +156,7 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
     def listed_query(self):
         """The query of the list's address (filters, sort, page; a hidden search as its
         token) without export parameters."""
-        query = self.request.GET.copy()
-        for name in EXPORT_PARAMS:
-            query.pop(name, None)
-        return query
+        return without(self.request.GET, EXPORT_PARAMS)
 
     def filter_data(self):
         """The query string the filters read: a hidden ID-number search put back."""
